@@ -1,0 +1,33 @@
+"""From a configuration to its component and to deterministic Verilog."""
+
+from amaranth.back import verilog
+
+from .adder import ApproxAdder
+from .config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig
+from .fulladder import FullAdder
+from .mul8 import ApproxMultiplier8, SignMagnitudeMultiplier8
+from .popcount import Popcount, XNORPopcount
+
+__all__ = ["elaborate", "to_verilog"]
+
+
+def elaborate(config):
+    """The :class:`~amaranth.lib.wiring.Component` that implements ``config``."""
+    if isinstance(config, FullAdderConfig):
+        return FullAdder(config)
+    if isinstance(config, PopcountConfig):
+        return XNORPopcount(config) if config.xnor else Popcount(config)
+    if isinstance(config, MultiplierConfig):
+        return SignMagnitudeMultiplier8(config) if config.signed else ApproxMultiplier8(config)
+    if isinstance(config, AdderConfig):
+        return ApproxAdder(config)
+    raise TypeError(f"Configuration must be one of hwgen.config's, not {config!r}")
+
+
+def to_verilog(config):
+    """Verilog text of ``config`` with top module ``config.top_name``.
+
+    Deterministic: source locations are left out, so the text depends only on the
+    configuration and the tool versions, never on paths.
+    """
+    return verilog.convert(elaborate(config), name=config.top_name, emit_src=False)

@@ -1,0 +1,225 @@
+"""Validated design configurations: the one object that drives generator, model, test and flow.
+
+Each configuration is a frozen dataclass that checks its parameters on construction, knows its
+canonical design name (``mul8-3330``, ``popcount-256-maj_not-c3``, ...) and describes its ports as
+plain data. The generator builds its Amaranth signature from :attr:`inputs` and :attr:`outputs`,
+the golden model and the testbenches read the same description. This module imports no Amaranth.
+"""
+
+import dataclasses
+from dataclasses import asdict, dataclass
+from functools import cached_property
+
+from .compressor_plan import TREES, build_plan
+from .fa_variants import APPROXIMATE_FA_VARIANTS, FA_VARIANTS
+
+__all__ = ["Port", "FullAdderConfig", "PopcountConfig", "MultiplierConfig", "AdderConfig", "BLOCK_TYPES", "ADDER_KINDS",
+           "MAX_POPCOUNT_WIDTH", "MAX_ADDER_WIDTH"]
+
+BLOCK_TYPES = "0123"
+ADDER_KINDS = ("ripple", "loa") + APPROXIMATE_FA_VARIANTS
+MAX_POPCOUNT_WIDTH = 4096
+MAX_ADDER_WIDTH = 32
+
+
+@dataclass(frozen=True)
+class Port:
+    """A port of a generated unit; ``signed`` ports are two's complement."""
+    width: int
+    signed: bool = False
+
+
+def _check_int(name, value, low, high):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an integer, not {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be an integer from {low} to {high}, not {value!r}")
+
+
+def _check_choice(name, value, choices):
+    if value not in choices:
+        allowed = ", ".join(choices)
+        raise ValueError(f"{name} must be one of {allowed}, not {value!r}")
+
+
+class _Design:
+    """Behaviour shared by every configuration; subclasses define the fields and ports."""
+    family = None
+
+    @property
+    def top_name(self):
+        """Verilog module name: the design name with ``-`` as ``_``."""
+        return self.name.replace("-", "_")
+
+    @property
+    def input_bits(self):
+        return sum(port.width for port in self.inputs.values())
+
+    def replace(self, **changes):
+        """A copy with ``changes``, validated again."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self):
+        """The configuration as TOML/JSON-ready data, ``family`` first."""
+        return {"family": self.family, **asdict(self)}
+
+
+@dataclass(frozen=True)
+class FullAdderConfig(_Design):
+    """A single full adder of one of :data:`FA_VARIANTS`."""
+    variant: str = "exact"
+    family = "fa"
+
+    def __post_init__(self):
+        _check_choice("Full-adder variant", self.variant, FA_VARIANTS)
+
+    @property
+    def name(self):
+        return f"fa-{self.variant}"
+
+    @property
+    def inputs(self):
+        return {"x": Port(1), "y": Port(1), "c": Port(1)}
+
+    @property
+    def outputs(self):
+        return {"s": Port(1), "co": Port(1)}
+
+
+@dataclass(frozen=True)
+class PopcountConfig(_Design):
+    """An ``width``-input popcount built as a compressor tree of full and half adders.
+
+    Full adders use ``fa``; with ``approx_columns=k`` only those in the k lowest-weight columns
+    do, with ``approx_levels=L`` only those in the first L tree levels. ``xnor`` puts an XNOR
+    with a weight vector ``w`` in front, as in a binary neural network.
+    """
+    width: int
+    fa: str = "exact"
+    approx_columns: int = None
+    approx_levels: int = None
+    tree: str = "wallace"
+    xnor: bool = False
+    family = "popcount"
+
+    def __post_init__(self):
+        _check_int("Popcount width", self.width, 1, MAX_POPCOUNT_WIDTH)
+        _check_choice("Popcount full-adder variant", self.fa, FA_VARIANTS)
+        _check_choice("Popcount tree", self.tree, TREES)
+        if not isinstance(self.xnor, bool):
+            raise TypeError(f"Popcount xnor must be a boolean, not {self.xnor!r}")
+        if self.approx_columns is not None and self.approx_levels is not None:
+            raise ValueError("Popcount takes approx_columns or approx_levels, not both")
+        limited = self.approx_columns if self.approx_columns is not None else self.approx_levels
+        if limited is not None and self.fa == "exact":
+            raise ValueError("Popcount approx_columns and approx_levels need an approximate "
+                             f"full-adder variant, not {self.fa!r}")
+        if self.approx_columns is not None:
+            _check_int("Popcount approx_columns", self.approx_columns, 1, self.out_width)
+        if self.approx_levels is not None:
+            levels = build_plan(self.width, tree=self.tree).levels
+            _check_int("Popcount approx_levels", self.approx_levels, 1, max(levels, 1))
+
+    @property
+    def name(self):
+        name = f"{'xnorpop' if self.xnor else 'popcount'}-{self.width}-{self.fa}"
+        if self.approx_columns is not None:
+            name += f"-c{self.approx_columns}"
+        if self.approx_levels is not None:
+            name += f"-l{self.approx_levels}"
+        if self.tree != "wallace":
+            name += f"-{self.tree}"
+        return name
+
+    @property
+    def out_width(self):
+        return self.width.bit_length()
+
+    @cached_property
+    def plan(self):
+        """The :class:`~hwgen.compressor_plan.CompressorPlan` both generator and model walk."""
+        return build_plan(self.width, tree=self.tree, variant=self.fa,
+                          approx_columns=self.approx_columns, approx_levels=self.approx_levels)
+
+    @property
+    def inputs(self):
+        ports = {"a": Port(self.width)}
+        if self.xnor:
+            ports["w"] = Port(self.width)
+        return ports
+
+    @property
+    def outputs(self):
+        return {"count": Port(self.out_width)}
+
+
+@dataclass(frozen=True)
+class MultiplierConfig(_Design):
+    """An 8x8 multiplier of four 4x4 blocks, types named low-low, high-low, low-high, high-high.
+
+    ``blocks="3330"`` gives type 3 blocks for ``AL*BL``, ``AH*BL``, ``AL*BH`` and an exact
+    ``AH*BH``. Unsigned operands give a 16-bit product; ``signed=True`` takes 8-bit
+    sign-magnitude operands (bit 7 the sign), multiplies their 7-bit magnitudes on the unsigned
+    core and returns a 16-bit two's-complement product.
+    """
+    blocks: str = "0000"
+    signed: bool = False
+    family = "mul8"
+
+    def __post_init__(self):
+        if (not isinstance(self.blocks, str) or len(self.blocks) != 4
+                or any(digit not in BLOCK_TYPES for digit in self.blocks)):
+            raise ValueError("Multiplier blocks must be four digits from 0 to 3 (like '3330'), "
+                             f"not {self.blocks!r}")
+        if not isinstance(self.signed, bool):
+            raise TypeError(f"Multiplier signed must be a boolean, not {self.signed!r}")
+
+    @property
+    def name(self):
+        return f"{'smul8' if self.signed else 'mul8'}-{self.blocks}"
+
+    @property
+    def inputs(self):
+        return {"a": Port(8), "b": Port(8)}
+
+    @property
+    def outputs(self):
+        return {"p": Port(16, signed=self.signed)}
+
+
+@dataclass(frozen=True)
+class AdderConfig(_Design):
+    """A ``width``-bit adder for accumulators; the sum has ``width + 1`` bits.
+
+    ``ripple`` is exact. ``loa`` (lower-part OR adder) ORs the ``approx_bits`` low bits and
+    feeds the AND of the top approximate pair as carry into the exact upper part. A full-adder
+    variant (``maj_not``, ...) ripples through that approximate full adder in the low bits.
+    """
+    width: int
+    kind: str = "ripple"
+    approx_bits: int = 0
+    family = "add"
+
+    def __post_init__(self):
+        _check_int("Adder width", self.width, 1, MAX_ADDER_WIDTH)
+        _check_choice("Adder kind", self.kind, ADDER_KINDS)
+        if self.kind == "ripple":
+            if self.approx_bits != 0:
+                raise ValueError(f"Adder approx_bits must be 0 for an exact ripple adder, "
+                                 f"not {self.approx_bits!r}")
+        else:
+            _check_int("Adder approx_bits", self.approx_bits, 1, self.width)
+
+    @property
+    def name(self):
+        if self.kind == "ripple":
+            return f"add-{self.width}-ripple"
+        return f"add-{self.width}-{self.kind}-{self.approx_bits}"
+
+    @property
+    def inputs(self):
+        return {"a": Port(self.width), "b": Port(self.width)}
+
+    @property
+    def outputs(self):
+        return {"s": Port(self.width + 1)}

@@ -1,0 +1,45 @@
+"""Error metrics of a design: exhaustive where the input space allows, Monte Carlo above it."""
+
+import numpy as np
+
+from hwgen.config import MultiplierConfig
+
+from .metrics import ErrorStatistics, mre_sign_magnitude
+from .multiplier import multiply
+from .units import evaluate, exact_value, output_value
+from .vectors import EXHAUSTIVE_BITS, exhaustive_inputs, uniform_inputs
+
+__all__ = ["characterize", "DEFAULT_SAMPLES"]
+
+DEFAULT_SAMPLES = 1 << 18
+_CHUNK = 1 << 14
+
+
+def characterize(config, *, samples=DEFAULT_SAMPLES, seed=0, progress=None):
+    """Error metrics of ``config`` as a JSON-ready dictionary.
+
+    Exhaustive when the unit has at most ``EXHAUSTIVE_BITS`` input bits (every 8x8 multiplier,
+    adders up to 10 bits, popcounts up to 20 inputs); otherwise ``samples`` uniform random
+    vectors from ``numpy.random.default_rng(seed)``. ``progress(done, total)`` is called per chunk.
+    """
+    statistics = ErrorStatistics()
+    if config.input_bits <= EXHAUSTIVE_BITS:
+        method, seed = "exhaustive", None
+        inputs = exhaustive_inputs(config)
+        statistics.add(output_value(config, evaluate(config, inputs)),
+                       exact_value(config, inputs))
+    else:
+        if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+            raise ValueError(f"Sample count must be a positive integer, not {samples!r}")
+        method, rng = "monte_carlo", np.random.default_rng(seed)
+        for start in range(0, samples, _CHUNK):
+            inputs = uniform_inputs(config, min(_CHUNK, samples - start), rng)
+            statistics.add(output_value(config, evaluate(config, inputs)),
+                           exact_value(config, inputs))
+            if progress:
+                progress(statistics.samples, samples)
+    result = {"design": config.name, "method": method, "samples": statistics.samples,
+              "seed": seed, **statistics.result()}
+    if isinstance(config, MultiplierConfig):
+        result["mre_sm"] = mre_sign_magnitude(lambda i, j: multiply(i, j, blocks=config.blocks))
+    return result
