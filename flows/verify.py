@@ -1,0 +1,152 @@
+"""Cross-check generated RTL against the golden model in a real simulator, through cocotb.
+
+One build per configuration and simulator, then every vector through that one build: a
+Verilator build costs seconds of C++ compile, a vector microseconds.
+"""
+
+import json
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from sim.units import evaluate
+from sim.vectors import EXHAUSTIVE_BITS, as_python_ints, exhaustive_inputs, test_inputs
+
+from .errors import FlowError
+from .simulators import prepare_simulator
+
+__all__ = ["verify", "Verification", "DEFAULT_VECTORS"]
+
+DEFAULT_VECTORS = 2000
+_SHOWN_MISMATCHES = 10
+
+
+@dataclass
+class Verification:
+    """The outcome of one verification run; ``mismatches`` lists the first failing vectors."""
+    design: str
+    simulator: str
+    vectors: int
+    exhaustive: bool
+    mismatches: list = field(default_factory=list)
+    failed: int = 0
+    build_seconds: float = 0.0
+    run_seconds: float = 0.0
+
+    @property
+    def passed(self):
+        return self.vectors - self.failed
+
+    @property
+    def ok(self):
+        return self.failed == 0
+
+    def summary(self):
+        scope = "all" if self.exhaustive else "random and corner"
+        return (f"{self.design} on {self.simulator}: {self.passed} of {self.vectors} {scope} "
+                f"vectors match the golden model (build {self.build_seconds:.1f} s, "
+                f"run {self.run_seconds:.1f} s)")
+
+
+def _log_tail(path, lines=15):
+    try:
+        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def _choose_inputs(config, vectors, exhaustive, seed):
+    if exhaustive:
+        return exhaustive_inputs(config), True
+    if vectors is None:
+        if config.input_bits <= 16:
+            return exhaustive_inputs(config), True
+        vectors = DEFAULT_VECTORS
+    if isinstance(vectors, bool) or not isinstance(vectors, int) or vectors < 1:
+        raise FlowError(f"Vector count must be a positive integer, not {vectors!r}")
+    return test_inputs(config, vectors, np.random.default_rng(seed)), False
+
+
+def _build(runner, config, simulator, verilog_path, build_dir):
+    log = build_dir / "build.log"
+    try:
+        runner.build(sources=[verilog_path], hdl_toplevel=config.top_name, build_dir=build_dir,
+                     build_args=["-Wno-fatal"] if simulator == "verilator" else [],
+                     timescale=("1ns", "1ps"), log_file=log)
+    except (subprocess.CalledProcessError, SystemExit) as error:
+        raise FlowError(f"{simulator} could not build {config.name} ({error}); "
+                        f"last lines of {log}:\n{_log_tail(log)}") from None
+
+
+def verify(config, *, simulator="verilator", vectors=None, exhaustive=False, seed=0,
+           build_dir=None):
+    """Simulate the generated Verilog of ``config`` and compare every output with the model.
+
+    Exhaustive with ``exhaustive=True`` (at most ``2**20`` vectors), and by default for units
+    of at most 16 input bits; otherwise ``vectors`` random and corner vectors from ``seed``.
+    Build products go to ``build_dir/<simulator>-<top>`` (a temporary directory by default).
+    Returns a :class:`Verification`; raises :class:`FlowError` when a tool is missing or fails.
+    """
+    from cocotb_tools.runner import get_runner
+
+    from hwgen.build import to_verilog
+
+    if exhaustive and config.input_bits > EXHAUSTIVE_BITS:
+        raise FlowError(f"Exhaustive verification needs at most {EXHAUSTIVE_BITS} input bits, "
+                        f"but {config.name} has {config.input_bits}; give a vector count")
+    prepare_simulator(simulator)
+    inputs, exhaustive = _choose_inputs(config, vectors, exhaustive, seed)
+    base = Path(build_dir) if build_dir is not None else Path(tempfile.mkdtemp(prefix="axbnn-"))
+    work = (base / f"{simulator}-{config.top_name}").resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    verilog_path = work / f"{config.top_name}.v"
+    verilog_path.write_text(to_verilog(config))
+
+    runner = get_runner(simulator)
+    started = time.perf_counter()
+    _build(runner, config, simulator, verilog_path, work)
+    built = time.perf_counter()
+
+    stimulus, response = work / "stimulus.json", work / "response.json"
+    response.unlink(missing_ok=True)
+    stimulus.write_text(json.dumps({
+        "inputs": {name: as_python_ints(inputs[name], port.width)
+                   for name, port in config.inputs.items()},
+        "outputs": {name: port.signed for name, port in config.outputs.items()},
+    }))
+    log = work / "test.log"
+    runner.test(test_module="flows.combinational_tb", hdl_toplevel=config.top_name,
+                build_dir=work, test_dir=work, seed=seed, log_file=log,
+                extra_env={"AXBNN_STIMULUS": str(stimulus), "AXBNN_RESPONSE": str(response)})
+    finished = time.perf_counter()
+    if not response.exists():
+        raise FlowError(f"{simulator} ran {config.name} but the testbench wrote no response; "
+                        f"last lines of {log}:\n{_log_tail(log)}")
+    return _compare(config, simulator, inputs, json.loads(response.read_text()), exhaustive,
+                    built - started, finished - built)
+
+
+def _compare(config, simulator, inputs, responses, exhaustive, build_seconds, run_seconds):
+    expected = evaluate(config, inputs)
+    count = len(next(iter(inputs.values())))
+    wrong = np.zeros(count, dtype=bool)
+    for name in config.outputs:
+        simulated = np.array(responses[name], dtype=np.int64)
+        if simulated.shape != (count,):
+            raise FlowError(f"{simulator} returned {simulated.size} values of {name} for "
+                            f"{count} vectors")
+        wrong |= simulated != expected[name]
+    mismatches = []
+    for index in np.flatnonzero(wrong)[:_SHOWN_MISMATCHES]:
+        mismatches.append({
+            "inputs": {name: as_python_ints(inputs[name][index:index + 1], port.width)[0]
+                       for name, port in config.inputs.items()},
+            "expected": {name: int(expected[name][index]) for name in config.outputs},
+            "simulated": {name: int(responses[name][index]) for name in config.outputs},
+        })
+    return Verification(config.name, simulator, count, exhaustive, mismatches,
+                        int(wrong.sum()), build_seconds, run_seconds)
