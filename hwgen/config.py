@@ -60,8 +60,9 @@ class _Design:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self):
-        """The configuration as TOML/JSON-ready data, ``family`` first."""
-        return {"family": self.family, **asdict(self)}
+        """The configuration as TOML/JSON-ready data, ``family`` first, unset options left out."""
+        fields = {key: value for key, value in asdict(self).items() if value is not None}
+        return {"family": self.family, **fields}
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,10 @@ class FullAdderConfig(_Design):
     @property
     def name(self):
         return f"fa-{self.variant}"
+
+    @property
+    def description(self):
+        return f"one {self.variant} full adder"
 
     @property
     def inputs(self):
@@ -132,6 +137,18 @@ class PopcountConfig(_Design):
         return name
 
     @property
+    def description(self):
+        adders = "exact full adders"
+        if self.fa != "exact":
+            adders = f"all full adders {self.fa}"
+        if self.approx_columns is not None:
+            adders = f"{self.fa} full adders in the {self.approx_columns} lowest columns"
+        if self.approx_levels is not None:
+            adders = f"{self.fa} full adders in the first {self.approx_levels} levels"
+        unit = "XNOR-popcount" if self.xnor else "popcount"
+        return f"{self.width}-input {unit}, {self.tree} tree, {adders}"
+
+    @property
     def out_width(self):
         return self.width.bit_length()
 
@@ -179,6 +196,11 @@ class MultiplierConfig(_Design):
         return f"{'smul8' if self.signed else 'mul8'}-{self.blocks}"
 
     @property
+    def description(self):
+        operands = "sign-magnitude" if self.signed else "unsigned"
+        return f"8x8 {operands} multiplier, 4x4 block types {', '.join(self.blocks)}"
+
+    @property
     def inputs(self):
         return {"a": Port(8), "b": Port(8)}
 
@@ -215,6 +237,12 @@ class AdderConfig(_Design):
         if self.kind == "ripple":
             return f"add-{self.width}-ripple"
         return f"add-{self.width}-{self.kind}-{self.approx_bits}"
+
+    @property
+    def description(self):
+        if self.kind == "ripple":
+            return f"{self.width}-bit exact adder"
+        return f"{self.width}-bit adder, {self.approx_bits} low bits {self.kind}"
 
     @property
     def inputs(self):

@@ -1,0 +1,147 @@
+"""The ``axbnn`` command line: thin verbs over the public functions of hwgen, sim and flows.
+
+Bad designs, parameters and missing tools end in one line ``axbnn: error: ...`` and exit status
+2 (bad input) or 1 (a tool failed or the RTL disagreed with the model).
+"""
+
+import argparse
+import json
+import sys
+
+from hwgen.designs import PRESETS, DesignError, parse_design
+
+from .errors import FlowError
+
+__all__ = ["main"]
+
+
+def _progress(label):
+    """A progress callback that redraws one line on stderr, for long Monte Carlo runs."""
+    def report(done, total):
+        end = "\n" if done >= total else ""
+        print(f"\r{label}: {done}/{total} samples", end=end, file=sys.stderr, flush=True)
+    return report
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, not {text!r}")
+    return value
+
+
+def _presets(args):
+    for name in PRESETS:
+        print(f"{name:26s} {parse_design(name).description}")
+
+
+def _generate(args):
+    from .generate import generate
+
+    config = parse_design(args.design)
+    manifest = generate(config, args.output)
+    verilog = next(iter(manifest["files"]))
+    print(f"{config.name}: wrote {args.output}/{verilog} and {args.output}/manifest.json")
+
+
+def _format_metric(value):
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def _characterize(args):
+    from sim.characterize import characterize
+
+    config = parse_design(args.design)
+    progress = None if args.json else _progress(f"characterize {config.name}")
+    result = characterize(config, samples=args.samples, seed=args.seed, progress=progress)
+    if args.json:
+        print(json.dumps(result))
+        return
+    for key, value in result.items():
+        print(f"{key:15s} {_format_metric(value)}")
+
+
+def _verify(args):
+    from .verify import verify
+
+    config = parse_design(args.design)
+    result = verify(config, simulator=args.sim, vectors=args.vectors,
+                    exhaustive=args.exhaustive, seed=args.seed, build_dir=args.build_dir)
+    print(result.summary())
+    if not result.ok:
+        print(f"{result.failed} vectors FAILED; first ones:", file=sys.stderr)
+        for mismatch in result.mismatches:
+            print(f"  {json.dumps(mismatch)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _doctor(args):
+    from .doctor import doctor
+
+    rows = doctor(warm=args.warm)
+    for tool, version, where in rows:
+        print(f"{tool:26s} {version or 'MISSING':40s} {where}")
+    return 0 if all(version for tool, version, where in rows if tool != "icarus") else 1
+
+
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="axbnn", description="Approximate neural-network arithmetic: generate, model, "
+                                  "verify. DESIGN is a preset name (see 'presets') or a .toml file.")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    verb = verbs.add_parser("presets", help="list the built-in designs")
+    verb.set_defaults(run=_presets)
+
+    verb = verbs.add_parser("generate", help="write a design's Verilog and manifest.json")
+    verb.add_argument("design", metavar="DESIGN")
+    verb.add_argument("-o", "--output", required=True, metavar="DIR")
+    verb.set_defaults(run=_generate)
+
+    verb = verbs.add_parser("characterize", help="error metrics against exact arithmetic")
+    verb.add_argument("design", metavar="DESIGN")
+    verb.add_argument("--json", action="store_true", help="print one JSON object")
+    verb.add_argument("--samples", type=_positive_int, default=1 << 18,
+                      help="Monte Carlo samples above 2**20 input combinations "
+                           "(default %(default)s)")
+    verb.add_argument("--seed", type=int, default=0)
+    verb.set_defaults(run=_characterize)
+
+    verb = verbs.add_parser("verify", help="simulate the RTL with cocotb against the golden model")
+    verb.add_argument("design", metavar="DESIGN")
+    verb.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
+    scope = verb.add_mutually_exclusive_group()
+    scope.add_argument("--vectors", type=_positive_int, metavar="N",
+                       help="random and corner vectors (default: all inputs up to 16 bits, "
+                            "else 2000)")
+    scope.add_argument("--exhaustive", action="store_true", help="every input combination")
+    verb.add_argument("--seed", type=int, default=0)
+    verb.add_argument("--build-dir", metavar="DIR", help="keep build products here")
+    verb.set_defaults(run=_verify)
+
+    verb = verbs.add_parser("doctor", help="versions and locations of every tool")
+    verb.add_argument("--warm", action="store_true",
+                      help="run the YoWASP tools once so their compile cache is ready")
+    verb.set_defaults(run=_doctor)
+    return parser
+
+
+def main(argv=None):
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except DesignError as error:
+        print(f"axbnn: error: {error}", file=sys.stderr)
+        return 2
+    except FlowError as error:
+        print(f"axbnn: error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
