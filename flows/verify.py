@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from sim.units import evaluate
-from sim.vectors import EXHAUSTIVE_BITS, as_python_ints, exhaustive_inputs, test_inputs
+from sim.vectors import EXHAUSTIVE_BITS, as_python_ints, exhaustive_inputs, verification_inputs
 
 from .errors import FlowError
 from .simulators import prepare_simulator
@@ -68,7 +68,7 @@ def _choose_inputs(config, vectors, exhaustive, seed):
         vectors = DEFAULT_VECTORS
     if isinstance(vectors, bool) or not isinstance(vectors, int) or vectors < 1:
         raise FlowError(f"Vector count must be a positive integer, not {vectors!r}")
-    return test_inputs(config, vectors, np.random.default_rng(seed)), False
+    return verification_inputs(config, vectors, np.random.default_rng(seed)), False
 
 
 def _build(runner, config, simulator, verilog_path, build_dir):

@@ -8,7 +8,7 @@ never needs Python integers until a testbench drives it.
 import numpy as np
 
 __all__ = ["NARROW_BITS", "EXHAUSTIVE_BITS", "exhaustive_inputs", "uniform_inputs",
-           "test_inputs", "as_bits", "as_python_ints", "sample_count"]
+           "verification_inputs", "as_bits", "as_python_ints", "sample_count"]
 
 NARROW_BITS = 62
 EXHAUSTIVE_BITS = 20
@@ -53,7 +53,7 @@ def uniform_inputs(config, count, rng):
     return {name: _random_port(port, count, rng) for name, port in config.inputs.items()}
 
 
-def test_inputs(config, count, rng):
+def verification_inputs(config, count, rng):
     """``count`` verification vectors: all-zero and all-one corners, then random vectors whose
     bit density is itself drawn uniformly, so that counts and sums span their whole range."""
     corners = min(count, 2)
