@@ -1,0 +1,120 @@
+"""Benchmarks of the foundation: golden-model throughput, RTL verification and generation time.
+
+    python -m flows.benchmark [-o DIR]
+
+Prints a table and writes ``benchmark.json`` and ``benchmark.md`` into DIR. Figures are wall
+times on this machine, best of a few repeats where a run is short; compare ratios from one run.
+"""
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from hwgen.designs import parse_design
+from sim.multiplier import multiply, product_table
+from sim.popcount import popcount
+
+from .generate import generate
+from .simulators import SIMULATORS, available_simulators
+from .verify import verify
+
+
+def _best_time(function, repeats=5):
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _multiplier_throughput():
+    a, b = np.meshgrid(np.arange(256), np.arange(256))
+    seconds = _best_time(lambda: multiply(a, b, blocks="3330"))
+    return {"benchmark": "model: mul8-3330, all 65,536 pairs", "seconds": seconds,
+            "rate": a.size / seconds, "unit": "multiplies/s"}
+
+
+def _table_lookup_throughput(samples=1 << 20):
+    """Network inference multiplies by indexing the 256x256 product table, not by the model."""
+    table = product_table("3330")
+    a, b = np.random.default_rng(0).integers(0, 256, (2, samples))
+    seconds = _best_time(lambda: table[a, b])
+    return {"benchmark": f"model: mul8-3330 product-table lookup, {samples} pairs",
+            "seconds": seconds, "rate": samples / seconds, "unit": "multiplies/s"}
+
+
+def _popcount_throughput(design, samples=1 << 16):
+    config = parse_design(design)
+    bits = np.random.default_rng(0).integers(0, 2, (samples, config.width), dtype=np.uint8)
+    seconds = _best_time(lambda: popcount(bits, plan=config.plan), repeats=3)
+    return {"benchmark": f"model: {design}, {samples} vectors", "seconds": seconds,
+            "rate": bits.size / seconds, "unit": "popcount-bits/s"}
+
+
+def _verification(simulator, work):
+    result = verify(parse_design("mul8-3330"), simulator=simulator, exhaustive=True,
+                    build_dir=work)
+    if not result.ok:
+        raise SystemExit(f"benchmark: {result.summary()}")
+    return {"benchmark": f"cocotb: mul8-3330 exhaustive on {simulator}",
+            "seconds": result.build_seconds + result.run_seconds,
+            "build_seconds": result.build_seconds, "run_seconds": result.run_seconds,
+            "rate": result.vectors / result.run_seconds, "unit": "vectors/s"}
+
+
+def _generation(work):
+    config = parse_design("popcount-1024-exact")
+    started = time.perf_counter()
+    generate(config, work / "generate")
+    return {"benchmark": "generate popcount-1024-exact", "seconds": time.perf_counter() - started,
+            "rate": None, "unit": None}
+
+
+def run_benchmarks(progress=print):
+    rows = []
+    steps = [_multiplier_throughput, _table_lookup_throughput]
+    steps += [lambda design=design: _popcount_throughput(design)
+              for design in ("popcount-256-exact", "popcount-256-maj_not", "popcount-1024-exact")]
+    with tempfile.TemporaryDirectory(prefix="axbnn-bench-") as work:
+        work = Path(work)
+        steps += [lambda simulator=simulator: _verification(simulator, work)
+                  for simulator in SIMULATORS if simulator in available_simulators()]
+        steps += [lambda: _generation(work)]
+        for index, step in enumerate(steps, 1):
+            rows.append(step())
+            progress(f"[{index}/{len(steps)}] {rows[-1]['benchmark']}: "
+                     f"{rows[-1]['seconds']:.3f} s")
+    return rows
+
+
+def to_markdown(rows):
+    lines = ["| benchmark | seconds | throughput | note |", "|---|---:|---:|---|"]
+    for row in rows:
+        rate = f"{row['rate']:.3g} {row['unit']}" if row["rate"] else ""
+        note = ""
+        if "build_seconds" in row:
+            note = f"build {row['build_seconds']:.1f} s + run {row['run_seconds']:.1f} s"
+        lines.append(f"| {row['benchmark']} | {row['seconds']:.3f} | {rate} | {note} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m flows.benchmark", description=__doc__)
+    parser.add_argument("-o", "--output", default="benchmark", metavar="DIR")
+    args = parser.parse_args(argv)
+    rows = run_benchmarks(progress=lambda line: print(line, file=sys.stderr))
+    output = Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "benchmark.json").write_text(json.dumps(rows, indent=2) + "\n")
+    (output / "benchmark.md").write_text(to_markdown(rows))
+    print(to_markdown(rows), end="")
+
+
+if __name__ == "__main__":
+    main()
