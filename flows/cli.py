@@ -11,6 +11,7 @@ import sys
 from hwgen.designs import PRESETS, DesignError, parse_design
 
 from .errors import FlowError
+from .synth import TARGETS
 
 __all__ = ["main"]
 
@@ -79,6 +80,21 @@ def _verify(args):
     return 0
 
 
+def _synth(args):
+    from .synth import synthesize
+
+    config = parse_design(args.design)
+    output = args.output or f"build/synth/{config.name}-{args.target}"
+    report = synthesize(config, args.target, output,
+                        progress=lambda message: print(message, file=sys.stderr, flush=True))
+    if args.json:
+        print(json.dumps(report))
+        return
+    for key, value in report.items():
+        print(f"{key:22s} {_format_metric(value)}")
+    print(f"(files in {output})", file=sys.stderr)
+
+
 def _doctor(args):
     from .doctor import doctor
 
@@ -122,6 +138,14 @@ def _parser():
     verb.add_argument("--seed", type=int, default=0)
     verb.add_argument("--build-dir", metavar="DIR", help="keep build products here")
     verb.set_defaults(run=_verify)
+
+    verb = verbs.add_parser("synth", help="synthesise, place and route, or estimate ASIC area")
+    verb.add_argument("design", metavar="DESIGN")
+    verb.add_argument("--target", required=True, choices=TARGETS)
+    verb.add_argument("--json", action="store_true", help="print one JSON object")
+    verb.add_argument("-o", "--output", metavar="DIR",
+                      help="scripts, logs, netlists and reports (default build/synth/...)")
+    verb.set_defaults(run=_synth)
 
     verb = verbs.add_parser("doctor", help="versions and locations of every tool")
     verb.add_argument("--warm", action="store_true",

@@ -1,0 +1,256 @@
+"""Synthesis, place-and-route and an ASIC area estimate, through the open tools pip brought.
+
+FPGA targets synthesise :class:`hwgen.registered.RegisteredUnit` (the unit between registers, on
+four pins) with Yosys and place and route it with nextpnr under a clock constraint. The unit is
+kept a module of its own, so its LUTs, carries and flip-flops are counted apart from the
+wrapper's shift registers. The ``asic`` target maps the bare unit onto generic gates with Yosys
+and ABC and reports area in NAND2 equivalents and depth in cells (see :data:`CELL_AREAS`).
+
+Every figure is read from ``stat -json``, nextpnr's ``--report`` JSON or the JSON netlist; logs
+are kept for people. The output directory holds (Amaranth's product names): ``<top>.v``,
+``<top>.ys``, ``<top>.rpt`` (Yosys log), ``<top>.json`` (netlist), ``<top>.stat.json``,
+``<top>.tim`` (nextpnr log), ``<top>.report.json``, ``<top>.asc`` or ``<top>.config``, and
+``synth.json`` with the figures, written last.
+"""
+
+import json
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import FlowError
+from .tools import resolve_tool
+
+__all__ = ["FPGATarget", "FPGA_TARGETS", "TARGETS", "synthesize", "REPORT"]
+
+REPORT = "synth.json"
+# Generic cells for the ASIC estimate: Yosys gate type -> (cell name, area in um^2). Areas are
+# the widths, in placement sites of 0.46 um x 2.72 um (1.2512 um^2), of the drive-1 cells of the
+# open SkyWater sky130_fd_sc_hd library: INV, NAND2, NOR2 3 sites; AND2, OR2 5; XOR2, XNOR2 7;
+# MUX2 9; AOI21, OAI21 4. ABC maps onto Yosys' built-in gate set rather than a liberty or
+# genlib file because, under YoWASP (WASI), ABC cannot read a cell-library file: liberty fails
+# with "cannot stat liberty file" and genlib leaves no output. That set has no 3-input majority
+# cell (sky130 maj3_1, 8 sites), so a majority gate costs its AOI/OAI decomposition here.
+CELL_AREAS = {
+    "$_NOT_":  ("INV", 3.7536),
+    "$_NAND_": ("NAND2", 3.7536),
+    "$_NOR_":  ("NOR2", 3.7536),
+    "$_AND_":  ("AND2", 6.256),
+    "$_OR_":   ("OR2", 6.256),
+    "$_XOR_":  ("XOR2", 8.7584),
+    "$_XNOR_": ("XNOR2", 8.7584),
+    "$_MUX_":  ("MUX2", 11.2608),
+    "$_AOI3_": ("AOI21", 5.0048),
+    "$_OAI3_": ("OAI21", 5.0048),
+}
+NAND2_AREA = CELL_AREAS["$_NAND_"][1]
+_ABC_GATES = "AND,NAND,OR,NOR,XOR,XNOR,MUX,AOI3,OAI3"
+
+
+@dataclass(frozen=True)
+class FPGATarget:
+    """A device for nextpnr, and the clock it is asked to meet."""
+    name: str
+    family: str
+    device_args: tuple
+    frequency_mhz: float
+
+    @property
+    def nextpnr(self):
+        return f"nextpnr-{self.family}"
+
+
+FPGA_TARGETS = {target.name: target for target in (
+    # Constraints near each fabric's ceiling for a short path, so nextpnr optimises for speed.
+    FPGATarget("ice40-up5k", "ice40", ("--up5k", "--package", "sg48"), 100),
+    FPGATarget("ice40-hx8k", "ice40", ("--hx8k", "--package", "ct256"), 250),
+    FPGATarget("ecp5-25k", "ecp5", ("--25k", "--package", "CABGA256"), 250),
+    FPGATarget("ecp5-85k", "ecp5", ("--85k", "--package", "CABGA381"), 250),
+)}
+TARGETS = tuple(FPGA_TARGETS) + ("asic",)
+
+# synth_ecp5's default wide-LUT mapping reports ~4 LUT4/bit plus PFUMX and L6MUX21 cells, which
+# hides the real cost; -nowidelut keeps the count in LUT4s comparable with iCE40's. Neither
+# family may use DSP blocks (synth_ice40 leaves them out by default): the figures are for logic.
+_SYNTH = {"ice40": "synth_ice40", "ecp5": "synth_ecp5 -nowidelut -nodsp"}
+_LUTS = {"SB_LUT4", "LUT4"}
+_CARRIES = {"SB_CARRY", "CCU2C"}
+_FF_PREFIXES = ("SB_DFF", "TRELLIS_FF")
+_OUTPUT_ARGS = {"ice40": "--asc", "ecp5": "--textcfg"}
+_OUTPUT_SUFFIX = {"ice40": ".asc", "ecp5": ".config"}
+
+
+def _log_tail(path, lines=12):
+    try:
+        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log was written)"
+
+
+def run_tool(tool, arguments, *, cwd, log, expected):
+    """Run ``tool`` in ``cwd``; fail clearly unless it exits 0 and every ``expected`` file exists.
+
+    YoWASP's Yosys can stop early and still exit 0 when its output goes to a pipe, so success is
+    judged by the files it was meant to write. Returns the wall time in seconds.
+    """
+    command, _ = resolve_tool(tool)
+    for path in expected:
+        (cwd / path).unlink(missing_ok=True)
+    started = time.perf_counter()
+    completed = subprocess.run([command, *arguments], cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    missing = [str(path) for path in expected if not (cwd / path).exists()]
+    if completed.returncode != 0 or missing:
+        reason = f"exited with {completed.returncode}" if completed.returncode else \
+            f"left no {', '.join(missing)}"
+        raise FlowError(f"{tool} {reason}; last lines of {cwd / log}:\n{_log_tail(cwd / log)}")
+    return seconds
+
+
+def _cells(stat, module):
+    return dict(stat["modules"].get(f"\\{module}", {}).get("num_cells_by_type", {}))
+
+
+def _fpga_figures(cells):
+    figures = {"lut4": 0, "carry": 0, "ff": 0, "other_cells": {}}
+    for cell, count in sorted(cells.items()):
+        if cell in _LUTS:
+            figures["lut4"] += count
+        elif cell in _CARRIES:
+            figures["carry"] += count
+        elif cell.startswith(_FF_PREFIXES):
+            figures["ff"] += count
+        elif not cell.startswith("$scopeinfo"):
+            figures["other_cells"][cell] = count
+    return figures
+
+
+def _critical_path(report):
+    paths = report.get("critical_paths") or []
+    if not paths or not paths[0].get("path"):
+        return None
+    steps = paths[0]["path"]
+    return {"from": steps[0]["from"]["cell"], "to": steps[-1]["to"]["cell"],
+            "delay_ns": round(sum(step["delay"] for step in steps), 3)}
+
+
+def _synthesize_fpga(config, target, out_dir, progress):
+    from amaranth.back import verilog
+
+    from hwgen.registered import RegisteredUnit
+
+    top = config.top_name
+    (out_dir / f"{top}.v").write_text(
+        verilog.convert(RegisteredUnit(config), name=top, emit_src=False))
+    (out_dir / f"{top}.ys").write_text(
+        f"read_verilog {top}.v\n"
+        f"hierarchy -top {top}\n"
+        f"setattr -mod -set keep_hierarchy 1 {top}.unit\n"
+        f"{_SYNTH[target.family]} -top {top} -json {top}.json\n"
+        f"tee -q -o {top}.stat.json stat -json\n")
+    progress(f"yosys: {_SYNTH[target.family]} {config.name}")
+    yosys_seconds = run_tool("yosys", ["-q", "-l", f"{top}.rpt", f"{top}.ys"], cwd=out_dir,
+                             log=f"{top}.rpt", expected=[f"{top}.json", f"{top}.stat.json"])
+    stat = json.loads((out_dir / f"{top}.stat.json").read_text())
+
+    progress(f"{target.nextpnr}: place and route at {target.frequency_mhz} MHz")
+    placed = f"{top}{_OUTPUT_SUFFIX[target.family]}"
+    pnr_seconds = run_tool(target.nextpnr, [
+        *target.device_args, "--json", f"{top}.json", _OUTPUT_ARGS[target.family], placed,
+        "--report", f"{top}.report.json", "--freq", str(target.frequency_mhz),
+        f"--{'pcf' if target.family == 'ice40' else 'lpf'}-allow-unconstrained",
+        "--timing-allow-fail", "--seed", "1", "-q", "-l", f"{top}.tim",
+    ], cwd=out_dir, log=f"{top}.tim", expected=[placed, f"{top}.report.json"])
+    report = json.loads((out_dir / f"{top}.report.json").read_text())
+    clocks = list(report.get("fmax", {}).values())
+
+    figures = _fpga_figures(_cells(stat, f"{top}.unit"))
+    return {
+        **figures,
+        "lut4_per_input_bit": round(figures["lut4"] / config.input_bits, 4),
+        "fmax_mhz": round(clocks[0]["achieved"], 2) if clocks else None,
+        "clock_constraint_mhz": target.frequency_mhz,
+        "critical_path": _critical_path(report),
+        "wrapper_cells": _cells(stat, top),
+        "utilization": {kind: use["used"] for kind, use in report.get("utilization", {}).items()
+                        if use["used"]},
+        "seconds": {"yosys": round(yosys_seconds, 2), "nextpnr": round(pnr_seconds, 2)},
+    }
+
+
+def _logic_depth(netlist, top):
+    """Longest input-to-output path, in cells, of a flat combinational netlist."""
+    module = netlist["modules"][top]
+    driver = {}
+    for cell in module["cells"].values():
+        for pin, direction in cell["port_directions"].items():
+            if direction == "output":
+                for bit in cell["connections"][pin]:
+                    driver[bit] = cell
+    depth_of = {}
+
+    def depth(bit):
+        cell = driver.get(bit)
+        if cell is None:  # an input port or a constant
+            return 0
+        key = id(cell)
+        if key not in depth_of:
+            inputs = [bit for pin, direction in cell["port_directions"].items()
+                      if direction == "input" for bit in cell["connections"][pin]]
+            depth_of[key] = 1 + max((depth(bit) for bit in inputs), default=0)
+        return depth_of[key]
+
+    outputs = [bit for port in module["ports"].values() if port["direction"] == "output"
+               for bit in port["bits"]]
+    return max((depth(bit) for bit in outputs), default=0)
+
+
+def _synthesize_asic(config, out_dir, progress):
+    from hwgen.build import to_verilog
+
+    top = config.top_name
+    (out_dir / f"{top}.v").write_text(to_verilog(config))
+    (out_dir / f"{top}.ys").write_text(
+        f"read_verilog {top}.v\n"
+        f"synth -flatten -top {top}\n"
+        f"abc -g {_ABC_GATES}\n"
+        f"opt_clean\n"
+        f"tee -q -o {top}.stat.json stat -json\n"
+        f"write_json {top}.json\n")
+    progress(f"yosys: abc onto generic cells {config.name}")
+    seconds = run_tool("yosys", ["-q", "-l", f"{top}.rpt", f"{top}.ys"], cwd=out_dir,
+                       log=f"{top}.rpt", expected=[f"{top}.json", f"{top}.stat.json"])
+    stat = json.loads((out_dir / f"{top}.stat.json").read_text())
+    gates = {cell: count for cell, count in _cells(stat, top).items()
+             if not cell.startswith("$scopeinfo")}
+    unmapped = sorted(set(gates) - set(CELL_AREAS))
+    if unmapped:
+        raise FlowError(f"ABC left cells outside the generic set: {', '.join(unmapped)}")
+    cells = {CELL_AREAS[gate][0]: count for gate, count in sorted(gates.items())}
+    area = sum(CELL_AREAS[gate][1] * count for gate, count in gates.items())
+    netlist = json.loads((out_dir / f"{top}.json").read_text())
+    return {"area_um2": round(area, 4), "area_nand2": round(area / NAND2_AREA, 2),
+            "cells": sum(cells.values()), "cells_by_type": cells,
+            "depth": _logic_depth(netlist, top), "seconds": {"yosys": round(seconds, 2)}}
+
+
+def synthesize(config, target, out_dir, *, progress=None):
+    """Synthesise ``config`` for ``target`` (one of :data:`TARGETS`) into ``out_dir``.
+
+    Returns the figures, also written to ``out_dir/synth.json`` once every tool has succeeded.
+    Raises :class:`FlowError` when a tool is missing, fails, or leaves no output.
+    """
+    if target not in TARGETS:
+        raise FlowError(f"Target must be one of {', '.join(TARGETS)}, not {target!r}")
+    progress = progress or (lambda message: None)
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / REPORT).unlink(missing_ok=True)
+    if target == "asic":
+        figures = _synthesize_asic(config, out_dir, progress)
+    else:
+        figures = _synthesize_fpga(config, FPGA_TARGETS[target], out_dir, progress)
+    report = {"design": config.name, "target": target, **figures}
+    (out_dir / REPORT).write_text(json.dumps(report, indent=2) + "\n")
+    return report
