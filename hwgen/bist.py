@@ -1,0 +1,75 @@
+"""A built-in self-test around any combinational unit: LFSR stimulus, MISR signature, verdict."""
+
+from amaranth.hdl import Cat, Const, Module, Signal
+from amaranth.lib import wiring
+from amaranth.lib.wiring import Out
+
+from . import bist_plan
+from .build import elaborate
+
+__all__ = ["SelfTest"]
+
+
+def _feedback(state):
+    bit = state[bist_plan.TAPS[0]]
+    for tap in bist_plan.TAPS[1:]:
+        bit = bit ^ state[tap]
+    return bit
+
+
+class SelfTest(wiring.Component):
+    """Runs ``config``'s unit for ``cycles`` cycles after reset and compares its signature.
+
+    ``signature`` is the MISR value the golden model predicts (:func:`sim.bist.signature`);
+    ``unit`` replaces the generated unit, for fault-injection tests. ``running`` is high until
+    the last cycle, then exactly one of ``passed`` and ``failed`` stays high. Latency:
+    ``cycles`` clock cycles from reset.
+    """
+
+    running: Out(1)
+    passed: Out(1)
+    failed: Out(1)
+
+    def __init__(self, config, *, cycles, signature, unit=None):
+        if isinstance(cycles, bool) or not isinstance(cycles, int) or not 1 <= cycles < 1 << 24:
+            raise ValueError(f"Self-test cycles must be an integer from 1 to {(1 << 24) - 1}, "
+                             f"not {cycles!r}")
+        if not isinstance(signature, int) or not 0 <= signature <= bist_plan.MASK:
+            raise ValueError(f"Self-test signature must be a {bist_plan.WIDTH}-bit unsigned "
+                             f"integer, not {signature!r}")
+        self._config = config
+        self._cycles = cycles
+        self._signature = signature
+        self._unit = unit
+        super().__init__()
+
+    @property
+    def cycles(self):
+        return self._cycles
+
+    def elaborate(self, platform):
+        m = Module()
+        m.submodules.unit = unit = self._unit if self._unit is not None else elaborate(
+            self._config)
+        inputs = Cat(getattr(unit, name) for name in self._config.inputs)
+        outputs = Cat(getattr(unit, name).as_unsigned() for name in self._config.outputs)
+
+        lfsr = Signal(bist_plan.WIDTH, init=bist_plan.SEED)
+        window = Signal(len(inputs))
+        misr = Signal(bist_plan.WIDTH)
+        count = Signal(range(self._cycles + 1))
+        folded = Const(0, bist_plan.WIDTH)
+        for offset in range(0, len(outputs), bist_plan.WIDTH):
+            folded = folded ^ outputs[offset:offset + bist_plan.WIDTH]
+
+        m.d.comb += [inputs.eq(window), self.running.eq(count != self._cycles)]
+        with m.If(self.running):
+            m.d.sync += [
+                lfsr.eq(Cat(_feedback(lfsr), lfsr[:-1])),
+                window.eq(Cat(_feedback(lfsr), window[:-1])),
+                misr.eq(Cat(_feedback(misr), misr[:-1]) ^ folded),
+                count.eq(count + 1),
+            ]
+        match = misr == self._signature
+        m.d.comb += [self.passed.eq(~self.running & match), self.failed.eq(~self.running & ~match)]
+        return m
