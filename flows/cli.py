@@ -95,6 +95,23 @@ def _synth(args):
     print(f"(files in {output})", file=sys.stderr)
 
 
+def _boards(args):
+    from boards.catalog import BOARDS
+
+    for board in BOARDS.values():
+        print(f"{board.name:16s} {board.device}")
+
+
+def _build(args):
+    from boards.build import build_bitstream
+
+    config = parse_design(args.design)
+    output = args.output or f"build/{args.board}/{config.name}"
+    bitstream = build_bitstream(config, args.board, output, cycles=args.cycles,
+                                program=args.program)
+    print(f"{config.name} self-test for {args.board}: {bitstream}")
+
+
 def _doctor(args):
     from .doctor import doctor
 
@@ -146,6 +163,18 @@ def _parser():
     verb.add_argument("-o", "--output", metavar="DIR",
                       help="scripts, logs, netlists and reports (default build/synth/...)")
     verb.set_defaults(run=_synth)
+
+    verb = verbs.add_parser("boards", help="list the boards 'build' supports")
+    verb.set_defaults(run=_boards)
+
+    verb = verbs.add_parser("build", help="a self-test bitstream of a design for a board")
+    verb.add_argument("design", metavar="DESIGN")
+    verb.add_argument("--board", required=True, metavar="BOARD", help="see 'axbnn boards'")
+    verb.add_argument("-o", "--output", metavar="DIR", help="default build/<board>/<design>")
+    verb.add_argument("--cycles", type=_positive_int, default=4096,
+                      help="self-test length in clock cycles (default %(default)s)")
+    verb.add_argument("--program", action="store_true", help="load it with the board's programmer")
+    verb.set_defaults(run=_build)
 
     verb = verbs.add_parser("doctor", help="versions and locations of every tool")
     verb.add_argument("--warm", action="store_true",

@@ -5,9 +5,7 @@ Verilator build costs seconds of C++ compile, a vector microseconds.
 """
 
 import json
-import subprocess
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,8 +14,8 @@ import numpy as np
 from sim.units import evaluate
 from sim.vectors import EXHAUSTIVE_BITS, as_python_ints, exhaustive_inputs, verification_inputs
 
+from .cocotb_run import log_tail, run_cocotb
 from .errors import FlowError
-from .simulators import prepare_simulator
 
 __all__ = ["verify", "Verification", "DEFAULT_VECTORS"]
 
@@ -52,13 +50,6 @@ class Verification:
                 f"run {self.run_seconds:.1f} s)")
 
 
-def _log_tail(path, lines=15):
-    try:
-        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
 def _choose_inputs(config, vectors, exhaustive, seed):
     if exhaustive:
         return exhaustive_inputs(config), True
@@ -71,17 +62,6 @@ def _choose_inputs(config, vectors, exhaustive, seed):
     return verification_inputs(config, vectors, np.random.default_rng(seed)), False
 
 
-def _build(runner, config, simulator, verilog_path, build_dir):
-    log = build_dir / "build.log"
-    try:
-        runner.build(sources=[verilog_path], hdl_toplevel=config.top_name, build_dir=build_dir,
-                     build_args=["-Wno-fatal"] if simulator == "verilator" else [],
-                     timescale=("1ns", "1ps"), log_file=log)
-    except (subprocess.CalledProcessError, SystemExit) as error:
-        raise FlowError(f"{simulator} could not build {config.name} ({error}); "
-                        f"last lines of {log}:\n{_log_tail(log)}") from None
-
-
 def verify(config, *, simulator="verilator", vectors=None, exhaustive=False, seed=0,
            build_dir=None):
     """Simulate the generated Verilog of ``config`` and compare every output with the model.
@@ -91,26 +71,15 @@ def verify(config, *, simulator="verilator", vectors=None, exhaustive=False, see
     Build products go to ``build_dir/<simulator>-<top>`` (a temporary directory by default).
     Returns a :class:`Verification`; raises :class:`FlowError` when a tool is missing or fails.
     """
-    from cocotb_tools.runner import get_runner
-
     from hwgen.build import to_verilog
 
     if exhaustive and config.input_bits > EXHAUSTIVE_BITS:
         raise FlowError(f"Exhaustive verification needs at most {EXHAUSTIVE_BITS} input bits, "
                         f"but {config.name} has {config.input_bits}; give a vector count")
-    prepare_simulator(simulator)
     inputs, exhaustive = _choose_inputs(config, vectors, exhaustive, seed)
     base = Path(build_dir) if build_dir is not None else Path(tempfile.mkdtemp(prefix="axbnn-"))
     work = (base / f"{simulator}-{config.top_name}").resolve()
     work.mkdir(parents=True, exist_ok=True)
-    verilog_path = work / f"{config.top_name}.v"
-    verilog_path.write_text(to_verilog(config))
-
-    runner = get_runner(simulator)
-    started = time.perf_counter()
-    _build(runner, config, simulator, verilog_path, work)
-    built = time.perf_counter()
-
     stimulus, response = work / "stimulus.json", work / "response.json"
     response.unlink(missing_ok=True)
     stimulus.write_text(json.dumps({
@@ -118,16 +87,15 @@ def verify(config, *, simulator="verilator", vectors=None, exhaustive=False, see
                    for name, port in config.inputs.items()},
         "outputs": {name: port.signed for name, port in config.outputs.items()},
     }))
-    log = work / "test.log"
-    runner.test(test_module="flows.combinational_tb", hdl_toplevel=config.top_name,
-                build_dir=work, test_dir=work, seed=seed, log_file=log,
-                extra_env={"AXBNN_STIMULUS": str(stimulus), "AXBNN_RESPONSE": str(response)})
-    finished = time.perf_counter()
+    build_seconds, run_seconds, log = run_cocotb(
+        to_verilog(config), config.top_name, simulator=simulator, work=work,
+        test_module="flows.combinational_tb", seed=seed,
+        extra_env={"AXBNN_STIMULUS": str(stimulus), "AXBNN_RESPONSE": str(response)})
     if not response.exists():
         raise FlowError(f"{simulator} ran {config.name} but the testbench wrote no response; "
-                        f"last lines of {log}:\n{_log_tail(log)}")
+                        f"last lines of {log}:\n{log_tail(log)}")
     return _compare(config, simulator, inputs, json.loads(response.read_text()), exhaustive,
-                    built - started, finished - built)
+                    build_seconds, run_seconds)
 
 
 def _compare(config, simulator, inputs, responses, exhaustive, build_seconds, run_seconds):

@@ -3,37 +3,13 @@
 unit with a stuck-at output bit, and its plain-data shift registers behave as specified."""
 
 import pytest
-from amaranth.hdl import Module
-from amaranth.lib import wiring
 from amaranth.sim import Simulator
 
 from hwgen import bist_plan
 from hwgen.bist import SelfTest
-from hwgen.build import elaborate
+from faults import StuckAt
 from hwgen.designs import parse_design
-from hwgen.ports import design_signature
 from sim.bist import signature
-
-
-class StuckAt(wiring.Component):
-    """``config``'s unit with bit ``bit`` of its first output stuck at ``value``."""
-
-    def __init__(self, config, bit, value):
-        self._config, self._bit, self._value = config, bit, value
-        super().__init__(design_signature(config))
-
-    def elaborate(self, platform):
-        m = Module()
-        m.submodules.unit = unit = elaborate(self._config)
-        for name in self._config.inputs:
-            m.d.comb += getattr(unit, name).eq(getattr(self, name))
-        first, *others = self._config.outputs
-        result = getattr(unit, first).as_unsigned()
-        forced = result | (1 << self._bit) if self._value else result & ~(1 << self._bit)
-        m.d.comb += getattr(self, first).eq(forced)
-        for name in others:
-            m.d.comb += getattr(self, name).eq(getattr(unit, name))
-        return m
 
 
 def run(selftest, cycles):

@@ -1,0 +1,94 @@
+"""Bitstreams through amaranth-boards and the YoWASP tools, optionally programmed."""
+
+import os
+import re
+import shutil
+import subprocess
+from contextlib import contextmanager
+from pathlib import Path
+
+from flows.errors import FlowError
+from flows.tools import TOOLS
+
+from .catalog import BOARDS
+from .selftest_top import SelfTestTop
+
+__all__ = ["build_bitstream", "DEFAULT_CYCLES"]
+
+DEFAULT_CYCLES = 4096
+_PROGRAMMERS = {"ulx3s-85f": ("OPENFPGALOADER", "openFPGALoader"),
+                "orangecrab-25f": ("DFU_UTIL", "dfu-util"),
+                "icebreaker": ("ICEPROG", "iceprog"), "icestick": ("ICEPROG", "iceprog")}
+
+
+@contextmanager
+def _environment(board, program):
+    """YoWASP tools where the user named none; stand-ins for tools only programming needs."""
+    changes = {variable: default for variable, default, _ in TOOLS.values()
+               if variable not in os.environ}
+    if not program:
+        # amaranth-boards requires these even with do_program=False (the ULX3S checks for
+        # openFPGALoader, the OrangeCrab runs dfu-suffix on the bitstream); neither is needed
+        # to build, so `true` stands in.
+        changes.update({name: "true" for name in ("OPENFPGALOADER", "DFU_SUFFIX")
+                        if name not in os.environ})
+    saved = {name: os.environ.get(name) for name in changes}
+    os.environ.update(changes)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _failure(build_dir, lines=8):
+    """Why nextpnr failed: the over-full resources if the design does not fit, else its errors.
+
+    nextpnr writes no JSON report when placement fails, so this reads its log; it is an error
+    message for a person, not a figure for a report.
+    """
+    log = Path(build_dir) / "top.tim"
+    if not log.exists():
+        return "(nextpnr wrote no log)"
+    text = log.read_text(errors="replace")
+    over = [f"{kind} {used} of {available}" for kind, used, available in
+            re.findall(r"^Info:\s+(\w+):\s+(\d+)/\s*(\d+)", text, re.MULTILINE)
+            if int(used) > int(available)]
+    if over:
+        return "does not fit: it needs " + ", ".join(over)
+    errors = [line for line in text.splitlines() if "ERROR" in line]
+    return "\n".join((errors or text.splitlines())[-lines:])
+
+
+def build_bitstream(config, board_name, out_dir, *, cycles=DEFAULT_CYCLES, program=False):
+    """Build the self-test bitstream of ``config`` for ``board_name``; return its path.
+
+    With ``program=True`` the board's programmer loads it (a clear error if that tool is
+    missing). A design too large for the device fails with nextpnr's utilisation figures.
+    """
+    if board_name not in BOARDS:
+        raise FlowError(f"Board must be one of {', '.join(BOARDS)}, not {board_name!r}")
+    board = BOARDS[board_name]
+    if program:
+        variable, default = _PROGRAMMERS[board_name]
+        tool = os.environ.get(variable, default)
+        if shutil.which(tool) is None:
+            raise FlowError(f"Programming the {board_name} needs {tool}, which is not on PATH "
+                            f"(install it, or set {variable})")
+    out_dir = Path(out_dir).resolve()
+    top = SelfTestTop(config, board, cycles=cycles)
+    suffix = ".bin" if board.platform.__module__.endswith(("icebreaker", "icestick")) else ".bit"
+    bitstream = out_dir / f"top{suffix}"
+    bitstream.unlink(missing_ok=True)
+    with _environment(board, program):
+        try:
+            board.platform().build(top, name="top", build_dir=out_dir, do_program=program)
+        except subprocess.CalledProcessError:
+            raise FlowError(f"{config.name} could not be built for the {board_name} "
+                            f"({board.device}): {_failure(out_dir)}") from None
+    if not bitstream.exists():
+        raise FlowError(f"The {board_name} build left no {bitstream.name} in {out_dir}")
+    return bitstream

@@ -1,0 +1,29 @@
+# amaranth: UnusedElaboratable=no
+"""Fault injection for self-test tests: a generated unit with one output bit stuck."""
+
+from amaranth.hdl import Module
+from amaranth.lib import wiring
+
+from hwgen.build import elaborate
+from hwgen.ports import design_signature
+
+
+class StuckAt(wiring.Component):
+    """``config``'s unit with bit ``bit`` of its first output stuck at ``value``."""
+
+    def __init__(self, config, bit, value):
+        self._config, self._bit, self._value = config, bit, value
+        super().__init__(design_signature(config))
+
+    def elaborate(self, platform):
+        m = Module()
+        m.submodules.unit = unit = elaborate(self._config)
+        for name in self._config.inputs:
+            m.d.comb += getattr(unit, name).eq(getattr(self, name))
+        first, *others = self._config.outputs
+        result = getattr(unit, first).as_unsigned()
+        forced = result | (1 << self._bit) if self._value else result & ~(1 << self._bit)
+        m.d.comb += getattr(self, first).eq(forced)
+        for name in others:
+            m.d.comb += getattr(self, name).eq(getattr(unit, name))
+        return m

@@ -1,0 +1,60 @@
+"""Board integration: the self-test in real simulators, bitstreams through the YoWASP tools."""
+
+import pytest
+
+from boards.build import build_bitstream
+from boards.catalog import BOARDS
+from boards.simulate import simulate_selftest
+from faults import StuckAt
+from flows.cli import main
+from flows.errors import FlowError
+from flows.simulators import SIMULATORS, available_simulators
+from hwgen.designs import parse_design
+
+
+@pytest.fixture(params=SIMULATORS)
+def simulator(request):
+    if request.param not in available_simulators():
+        pytest.skip(f"{request.param} is not installed")
+    return request.param
+
+
+def test_selftest_in_simulator(simulator, tmp_path):
+    config = parse_design("popcount-64-maj_not-c2")
+    good = simulate_selftest(config, cycles=600, simulator=simulator, work=tmp_path / "good")
+    assert good == {"cycles": 600, "passed": 1, "failed": 0}
+    faulty = simulate_selftest(config, cycles=600, simulator=simulator, work=tmp_path / "bad",
+                               unit=StuckAt(config, bit=2, value=0))
+    assert faulty == {"cycles": 600, "passed": 0, "failed": 1}
+
+
+@pytest.mark.parametrize("board, suffix", [("icebreaker", ".bin"), ("orangecrab-25f", ".bit")])
+def test_bitstream(board, suffix, tmp_path):
+    bitstream = build_bitstream(parse_design("mul8-3330"), board, tmp_path, cycles=1000)
+    assert bitstream == tmp_path / f"top{suffix}" and bitstream.stat().st_size > 10_000
+
+
+def test_too_large_design_names_the_numbers(tmp_path):
+    with pytest.raises(FlowError, match=r"^popcount-1024-exact could not be built for the "
+                                        r"icestick \(iCE40HX1K-TQ144\): does not fit: it needs "
+                                        r"ICESTORM_LC \d+ of 1280$"):
+        build_bitstream(parse_design("popcount-1024-exact"), "icestick", tmp_path)
+
+
+def test_unknown_board(tmp_path):
+    with pytest.raises(FlowError, match=r"^Board must be one of icebreaker, icestick, "
+                                        r"ulx3s-85f, orangecrab-25f, not 'tinyfpga'$"):
+        build_bitstream(parse_design("fa-exact"), "tinyfpga", tmp_path)
+
+
+def test_missing_programmer(tmp_path, monkeypatch):
+    monkeypatch.setenv("ICEPROG", "no-such-iceprog")
+    with pytest.raises(FlowError, match=r"^Programming the icebreaker needs no-such-iceprog, "
+                                        r"which is not on PATH"):
+        build_bitstream(parse_design("fa-exact"), "icebreaker", tmp_path, program=True)
+
+
+def test_cli_lists_boards(capsys):
+    assert main(["boards"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list(BOARDS)
