@@ -95,6 +95,14 @@ def _synth(args):
     print(f"(files in {output})", file=sys.stderr)
 
 
+def _report(args):
+    from .report import DEFAULT_DESIGNS, make_report
+
+    make_report(args.designs or DEFAULT_DESIGNS, args.target or ["ice40-up5k"], args.output,
+                progress=lambda message: print(message, file=sys.stderr, flush=True))
+    print(f"wrote {args.output}/report.json, report.md and pareto.png")
+
+
 def _boards(args):
     from boards.catalog import BOARDS
 
@@ -163,6 +171,14 @@ def _parser():
     verb.add_argument("-o", "--output", metavar="DIR",
                       help="scripts, logs, netlists and reports (default build/synth/...)")
     verb.set_defaults(run=_synth)
+
+    verb = verbs.add_parser("report", help="area, speed and error of designs, with a Pareto plot")
+    verb.add_argument("designs", nargs="*", metavar="DESIGN",
+                      help="default: every mul8 preset and the popcount-256 plans")
+    verb.add_argument("--target", action="append", choices=TARGETS,
+                      help="repeatable (default ice40-up5k)")
+    verb.add_argument("-o", "--output", required=True, metavar="DIR")
+    verb.set_defaults(run=_report)
 
     verb = verbs.add_parser("boards", help="list the boards 'build' supports")
     verb.set_defaults(run=_boards)

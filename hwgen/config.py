@@ -82,6 +82,10 @@ class FullAdderConfig(_Design):
     def description(self):
         return f"one {self.variant} full adder"
 
+    def exact(self):
+        """The exact design this one approximates."""
+        return self.replace(variant="exact")
+
     @property
     def inputs(self):
         return {"x": Port(1), "y": Port(1), "c": Port(1)}
@@ -148,6 +152,10 @@ class PopcountConfig(_Design):
         unit = "XNOR-popcount" if self.xnor else "popcount"
         return f"{self.width}-input {unit}, {self.tree} tree, {adders}"
 
+    def exact(self):
+        """The exact design this one approximates: the same tree with exact full adders."""
+        return self.replace(fa="exact", approx_columns=None, approx_levels=None)
+
     @property
     def out_width(self):
         return self.width.bit_length()
@@ -195,6 +203,10 @@ class MultiplierConfig(_Design):
     def name(self):
         return f"{'smul8' if self.signed else 'mul8'}-{self.blocks}"
 
+    def exact(self):
+        """The exact design this one approximates."""
+        return self.replace(blocks="0000")
+
     @property
     def description(self):
         operands = "sign-magnitude" if self.signed else "unsigned"
@@ -237,6 +249,10 @@ class AdderConfig(_Design):
         if self.kind == "ripple":
             return f"add-{self.width}-ripple"
         return f"add-{self.width}-{self.kind}-{self.approx_bits}"
+
+    def exact(self):
+        """The exact design this one approximates."""
+        return self.replace(kind="ripple", approx_bits=0)
 
     @property
     def description(self):

@@ -1,0 +1,122 @@
+"""Area, speed and error of a set of designs side by side: JSON, Markdown and a Pareto plot.
+
+    axbnn report [DESIGN ...] [--target T ...] -o DIR
+
+For every design and target, :func:`flows.synth.synthesize` gives the cost and
+:func:`sim.characterize.characterize` the error; each approximate design is also compared with
+its exact counterpart (``config.exact()``), which is synthesised too. Writes ``report.json``,
+``report.md`` (a table per target) and ``pareto.png`` (cost against MRED per family, Pareto
+front drawn).
+"""
+
+import json
+from pathlib import Path
+
+from hwgen.designs import PRESETS, parse_design
+from sim.characterize import characterize
+
+from .synth import synthesize
+
+__all__ = ["DEFAULT_DESIGNS", "make_report"]
+
+DEFAULT_DESIGNS = tuple(name for name in PRESETS if name.startswith("mul8-")) + tuple(
+    name for name in PRESETS if name.startswith("popcount-256-"))
+_COST = {"asic": ("area_nand2", "area (NAND2 eq.)")}
+_FPGA_COST = ("lut4", "LUT4")
+_ERROR_KEYS = ("error_rate", "mean_error", "med", "mred", "wce")
+
+
+def _cost(target):
+    return _COST.get(target, _FPGA_COST)
+
+
+def _family(name):
+    return name.rsplit("-", 1)[0] if name.startswith(("mul8", "smul8")) else \
+        "-".join(name.split("-")[:2])
+
+
+def make_report(designs, targets, out_dir, *, progress=print):
+    """Synthesise and characterise ``designs`` for ``targets``; write and return the rows."""
+    configs = [parse_design(design) for design in designs]
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    errors = {config.name: characterize(config) for config in configs}
+    jobs = [(config, target) for target in targets for config in configs]
+    baselines = {(config.exact().name, target): config.exact() for config, target in jobs}
+    runs, total = {}, len(set(baselines) | {(c.name, t) for c, t in jobs})
+    for config, target in jobs + [(config, target) for (_, target), config in baselines.items()]:
+        if (config.name, target) not in runs:
+            progress(f"[{len(runs) + 1}/{total}] synth {config.name} for {target}")
+            runs[config.name, target] = synthesize(
+                config, target, out_dir / "designs" / f"{config.name}-{target}")
+    rows = []
+    for config, target in jobs:
+        figures, baseline = runs[config.name, target], runs[config.exact().name, target]
+        key = _cost(target)[0]
+        row = {"design": config.name, "target": target, "exact": config.exact().name,
+               **{name: errors[config.name][name] for name in _ERROR_KEYS}, **figures}
+        row["cost_vs_exact"] = round(figures[key] / baseline[key] - 1, 4) if baseline[key] else None
+        if "fmax_mhz" in figures and baseline.get("fmax_mhz"):
+            row["fmax_vs_exact"] = round(figures["fmax_mhz"] / baseline["fmax_mhz"] - 1, 4)
+        rows.append(row)
+    (out_dir / "report.json").write_text(json.dumps(rows, indent=2) + "\n")
+    (out_dir / "report.md").write_text(to_markdown(rows, targets))
+    plot_pareto(rows, targets, out_dir / "pareto.png")
+    return rows
+
+
+def _percent(value):
+    return "" if value is None else f"{value:+.1%}"
+
+
+def to_markdown(rows, targets):
+    parts = ["# axbnn report\n"]
+    for target in targets:
+        key, label = _cost(target)
+        fpga = target != "asic"
+        header = (f"| design | {label} | vs exact | "
+                  + ("Fmax MHz | Fmax vs exact | LUT4/bit |" if fpga else "depth |")
+                  + " error rate | MRED | WCE |")
+        parts += [f"\n## {target}\n", header, "|" + "---|" * (header.count("|") - 1)]
+        for row in (row for row in rows if row["target"] == target):
+            speed = (f"{row['fmax_mhz']} | {_percent(row.get('fmax_vs_exact'))} | "
+                     f"{row['lut4_per_input_bit']} |" if fpga else f"{row['depth']} |")
+            parts.append(f"| {row['design']} | {row[key]} | {_percent(row['cost_vs_exact'])} | "
+                         f"{speed} {row['error_rate']:.4f} | {row['mred']:.4g} | {row['wce']} |")
+    return "\n".join(parts) + "\n"
+
+
+def _pareto_front(points):
+    """The points no other point beats in both error and cost, by increasing error."""
+    front, best = [], float("inf")
+    for error, cost, name in sorted(points):
+        if cost < best:
+            front.append((error, cost, name))
+            best = cost
+    return front
+
+
+def plot_pareto(rows, targets, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    families = sorted({_family(row["design"]) for row in rows})
+    figure, axes = pyplot.subplots(len(targets), len(families), squeeze=False,
+                                   figsize=(5 * len(families), 4 * len(targets)))
+    for row_axes, target in zip(axes, targets):
+        key, label = _cost(target)
+        for axis, family in zip(row_axes, families):
+            points = [(row["mred"], row[key], row["design"]) for row in rows
+                      if row["target"] == target and _family(row["design"]) == family]
+            axis.scatter([p[0] for p in points], [p[1] for p in points])
+            for error, cost, name in points:
+                axis.annotate(name.split("-", 1)[1], (error, cost), fontsize=7)
+            front = _pareto_front(points)
+            axis.step([p[0] for p in front], [p[1] for p in front], where="post", color="C3",
+                      label="Pareto front")
+            axis.set(title=f"{family} on {target}", xlabel="MRED", ylabel=label)
+            axis.legend(fontsize=7)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    pyplot.close(figure)
