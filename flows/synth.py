@@ -135,6 +135,15 @@ def _critical_path(report):
             "delay_ns": round(sum(step["delay"] for step in steps), 3)}
 
 
+def _run_yosys(out_dir, top, commands):
+    """Write ``<top>.ys`` (``commands`` after reading ``<top>.v``; they must write
+    ``<top>.json`` and ``<top>.stat.json``), run it, return ``(seconds, stat)``."""
+    (out_dir / f"{top}.ys").write_text(f"read_verilog {top}.v\n" + "\n".join(commands) + "\n")
+    seconds = run_tool("yosys", ["-q", "-l", f"{top}.rpt", f"{top}.ys"], cwd=out_dir,
+                       log=f"{top}.rpt", expected=[f"{top}.json", f"{top}.stat.json"])
+    return seconds, json.loads((out_dir / f"{top}.stat.json").read_text())
+
+
 def _synthesize_fpga(config, target, out_dir, progress):
     from amaranth.back import verilog
 
@@ -143,16 +152,13 @@ def _synthesize_fpga(config, target, out_dir, progress):
     top = config.top_name
     (out_dir / f"{top}.v").write_text(
         verilog.convert(RegisteredUnit(config), name=top, emit_src=False))
-    (out_dir / f"{top}.ys").write_text(
-        f"read_verilog {top}.v\n"
-        f"hierarchy -top {top}\n"
-        f"setattr -mod -set keep_hierarchy 1 {top}.unit\n"
-        f"{_SYNTH[target.family]} -top {top} -json {top}.json\n"
-        f"tee -q -o {top}.stat.json stat -json\n")
     progress(f"yosys: {_SYNTH[target.family]} {config.name}")
-    yosys_seconds = run_tool("yosys", ["-q", "-l", f"{top}.rpt", f"{top}.ys"], cwd=out_dir,
-                             log=f"{top}.rpt", expected=[f"{top}.json", f"{top}.stat.json"])
-    stat = json.loads((out_dir / f"{top}.stat.json").read_text())
+    yosys_seconds, stat = _run_yosys(out_dir, top, [
+        f"hierarchy -top {top}",
+        f"setattr -mod -set keep_hierarchy 1 {top}.unit",
+        f"{_SYNTH[target.family]} -top {top} -json {top}.json",
+        f"tee -q -o {top}.stat.json stat -json",
+    ])
 
     progress(f"{target.nextpnr}: place and route at {target.frequency_mhz} MHz")
     placed = f"{top}{_OUTPUT_SUFFIX[target.family]}"
@@ -211,17 +217,14 @@ def _synthesize_asic(config, out_dir, progress):
 
     top = config.top_name
     (out_dir / f"{top}.v").write_text(to_verilog(config))
-    (out_dir / f"{top}.ys").write_text(
-        f"read_verilog {top}.v\n"
-        f"synth -flatten -top {top}\n"
-        f"abc -g {_ABC_GATES}\n"
-        f"opt_clean\n"
-        f"tee -q -o {top}.stat.json stat -json\n"
-        f"write_json {top}.json\n")
     progress(f"yosys: abc onto generic cells {config.name}")
-    seconds = run_tool("yosys", ["-q", "-l", f"{top}.rpt", f"{top}.ys"], cwd=out_dir,
-                       log=f"{top}.rpt", expected=[f"{top}.json", f"{top}.stat.json"])
-    stat = json.loads((out_dir / f"{top}.stat.json").read_text())
+    seconds, stat = _run_yosys(out_dir, top, [
+        f"synth -flatten -top {top}",
+        f"abc -g {_ABC_GATES}",
+        "opt_clean",
+        f"tee -q -o {top}.stat.json stat -json",
+        f"write_json {top}.json",
+    ])
     gates = {cell: count for cell, count in _cells(stat, top).items()
              if not cell.startswith("$scopeinfo")}
     unmapped = sorted(set(gates) - set(CELL_AREAS))

@@ -5,8 +5,9 @@ the input bits (all of weight 1); every adder reads wires of one column and writ
 that column and a carry wire to the next. The result has ``W = n_inputs.bit_length()`` bits, the
 width of an exact count: carries into column ``W`` are dropped (they are provably zero in an exact
 tree; an approximate tree whose sum exceeds ``n_inputs`` wraps, in hardware and model alike, and
-characterisation counts that as the error it is). The tree first reduces every column to at most two bits
-(Wallace or Dadda schedule), then a ripple-carry stage reduces each column to one bit. Both the
+characterisation counts that as the error it is). The tree first reduces every column to at
+most two bits (Wallace or Dadda schedule), then a ripple-carry stage reduces each column to one
+bit. Both the
 Amaranth generator (:mod:`hwgen.popcount`) and the NumPy model (:mod:`sim.popcount`) walk the
 same plan, so they cannot disagree on wiring, only on arithmetic, which the tests check.
 

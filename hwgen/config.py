@@ -13,8 +13,8 @@ from functools import cached_property
 from .compressor_plan import TREES, build_plan
 from .fa_variants import APPROXIMATE_FA_VARIANTS, FA_VARIANTS
 
-__all__ = ["Port", "FullAdderConfig", "PopcountConfig", "MultiplierConfig", "AdderConfig", "BLOCK_TYPES", "ADDER_KINDS",
-           "MAX_POPCOUNT_WIDTH", "MAX_ADDER_WIDTH"]
+__all__ = ["Port", "FullAdderConfig", "PopcountConfig", "MultiplierConfig", "AdderConfig",
+           "BLOCK_TYPES", "ADDER_KINDS", "MAX_POPCOUNT_WIDTH", "MAX_ADDER_WIDTH"]
 
 BLOCK_TYPES = "0123"
 ADDER_KINDS = ("ripple", "loa") + APPROXIMATE_FA_VARIANTS

@@ -28,7 +28,8 @@ from .config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConf
 
 __all__ = ["DesignError", "parse_design", "design_from_dict", "load_design", "PRESETS"]
 
-FAMILIES = {"fa": FullAdderConfig, "popcount": PopcountConfig, "mul8": MultiplierConfig, "add": AdderConfig}
+FAMILIES = {"fa": FullAdderConfig, "popcount": PopcountConfig, "mul8": MultiplierConfig,
+            "add": AdderConfig}
 
 PRESETS = (
     "fa-exact", "fa-maj_not", "fa-maj_only", "fa-inxa2", "fa-axa3",
@@ -46,7 +47,8 @@ class DesignError(ValueError):
     """A design name or file that does not describe a valid configuration."""
 
 
-_POPCOUNT = re.compile(r"^(popcount|xnorpop)-(\d+)-([a-z0-9_]+)(?:-c(\d+)|-l(\d+))?(?:-(dadda))?$")
+_POPCOUNT = re.compile(
+    r"^(popcount|xnorpop)-(\d+)-([a-z0-9_]+)(?:-c(\d+)|-l(\d+))?(?:-(dadda))?$")
 _MULTIPLIER = re.compile(r"^(s?mul8)-(\w+)$")
 _ADDER = re.compile(r"^add-(\d+)-([a-z0-9_]+)(?:-(\d+))?$")
 _FULL_ADDER = re.compile(r"^fa-([a-z_0-9]+)$")
