@@ -68,17 +68,22 @@ def verify(config, *, simulator="verilator", vectors=None, exhaustive=False, see
 
     Exhaustive with ``exhaustive=True`` (at most ``2**20`` vectors), and by default for units
     of at most 16 input bits; otherwise ``vectors`` random and corner vectors from ``seed``.
-    Build products go to ``build_dir/<simulator>-<top>`` (a temporary directory by default).
-    Returns a :class:`Verification`; raises :class:`FlowError` when a tool is missing or fails.
+    Build products go to ``build_dir/<simulator>-<top>``; without a ``build_dir`` they go to a
+    temporary directory that is removed afterwards. Returns a :class:`Verification`; raises
+    :class:`FlowError` when a tool is missing or fails.
     """
     from hwgen.build import to_verilog
+
+    if build_dir is None:
+        with tempfile.TemporaryDirectory(prefix="axbnn-verify-") as temporary:
+            return verify(config, simulator=simulator, vectors=vectors, exhaustive=exhaustive,
+                          seed=seed, build_dir=temporary)
 
     if exhaustive and config.input_bits > EXHAUSTIVE_BITS:
         raise FlowError(f"Exhaustive verification needs at most {EXHAUSTIVE_BITS} input bits, "
                         f"but {config.name} has {config.input_bits}; give a vector count")
     inputs, exhaustive = _choose_inputs(config, vectors, exhaustive, seed)
-    base = Path(build_dir) if build_dir is not None else Path(tempfile.mkdtemp(prefix="axbnn-"))
-    work = (base / f"{simulator}-{config.top_name}").resolve()
+    work = (Path(build_dir) / f"{simulator}-{config.top_name}").resolve()
     work.mkdir(parents=True, exist_ok=True)
     stimulus, response = work / "stimulus.json", work / "response.json"
     response.unlink(missing_ok=True)
