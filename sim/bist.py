@@ -5,6 +5,7 @@ import numpy as np
 from hwgen import bist_plan
 
 from .units import evaluate
+from .vectors import NARROW_BITS
 
 __all__ = ["stimulus", "signature"]
 
@@ -21,7 +22,7 @@ def stimulus(config, cycles):
     inputs, offset = {}, 0
     for name, port in config.inputs.items():
         values = [(window >> offset) & ((1 << port.width) - 1) for window in windows]
-        if port.width > 62:
+        if port.width > NARROW_BITS:
             bits = [[(value >> index) & 1 for index in range(port.width)] for value in values]
             inputs[name] = np.array(bits, dtype=np.uint8)
         else:
