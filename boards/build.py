@@ -9,13 +9,13 @@ from pathlib import Path
 
 from flows.errors import FlowError
 from flows.tools import TOOLS
+from hwgen.bist_plan import DEFAULT_CYCLES
 
 from .catalog import BOARDS
 from .selftest_top import SelfTestTop
 
-__all__ = ["build_bitstream", "DEFAULT_CYCLES"]
+__all__ = ["build_bitstream"]
 
-DEFAULT_CYCLES = 4096
 _PROGRAMMERS = {"ulx3s-85f": ("OPENFPGALOADER", "openFPGALoader"),
                 "orangecrab-25f": ("DFU_UTIL", "dfu-util"),
                 "icebreaker": ("ICEPROG", "iceprog"), "icestick": ("ICEPROG", "iceprog")}

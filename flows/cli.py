@@ -8,10 +8,13 @@ import argparse
 import json
 import sys
 
+from hwgen.bist_plan import DEFAULT_CYCLES
 from hwgen.designs import PRESETS, DesignError, parse_design
+from sim.characterize import DEFAULT_SAMPLES
 
 from .errors import FlowError
 from .synth import TARGETS
+from .verify import DEFAULT_VECTORS
 
 __all__ = ["main"]
 
@@ -147,7 +150,7 @@ def _parser():
     verb = verbs.add_parser("characterize", help="error metrics against exact arithmetic")
     verb.add_argument("design", metavar="DESIGN")
     verb.add_argument("--json", action="store_true", help="print one JSON object")
-    verb.add_argument("--samples", type=_positive_int, default=1 << 18,
+    verb.add_argument("--samples", type=_positive_int, default=DEFAULT_SAMPLES,
                       help="Monte Carlo samples above 2**20 input combinations "
                            "(default %(default)s)")
     verb.add_argument("--seed", type=int, default=0)
@@ -159,7 +162,7 @@ def _parser():
     scope = verb.add_mutually_exclusive_group()
     scope.add_argument("--vectors", type=_positive_int, metavar="N",
                        help="random and corner vectors (default: all inputs up to 16 bits, "
-                            "else 2000)")
+                            f"else {DEFAULT_VECTORS})")
     scope.add_argument("--exhaustive", action="store_true", help="every input combination")
     verb.add_argument("--seed", type=int, default=0)
     verb.add_argument("--build-dir", metavar="DIR", help="keep build products here")
@@ -188,7 +191,7 @@ def _parser():
     verb.add_argument("design", metavar="DESIGN")
     verb.add_argument("--board", required=True, metavar="BOARD", help="see 'axbnn boards'")
     verb.add_argument("-o", "--output", metavar="DIR", help="default build/<board>/<design>")
-    verb.add_argument("--cycles", type=_positive_int, default=4096,
+    verb.add_argument("--cycles", type=_positive_int, default=DEFAULT_CYCLES,
                       help="self-test length in clock cycles (default %(default)s)")
     verb.add_argument("--program", action="store_true", help="load it with the board's programmer")
     verb.set_defaults(run=_build)
