@@ -91,6 +91,7 @@ def verify(config, *, simulator="verilator", vectors=None, exhaustive=False, see
         "inputs": {name: as_python_ints(inputs[name], port.width)
                    for name, port in config.inputs.items()},
         "outputs": {name: port.signed for name, port in config.outputs.items()},
+        "latency": config.latency,
     }))
     build_seconds, run_seconds, log = run_cocotb(
         to_verilog(config), config.top_name, simulator=simulator, work=work,

@@ -7,7 +7,10 @@ width of an exact count: carries into column ``W`` are dropped (they are provabl
 tree; an approximate tree whose sum exceeds ``n_inputs`` wraps, in hardware and model alike, and
 characterisation counts that as the error it is). The tree first reduces every column to at
 most two bits (Wallace or Dadda schedule), then a ripple-carry stage reduces each column to one
-bit. Both the
+bit. The ``chain`` tree instead adds words: a balanced tree of ripple-carry adders, each
+taking one spare input bit as its carry-in, which FPGA carry chains implement at about one LUT
+per bit removed. Every ripple-carry run is recorded in :attr:`CompressorPlan.chains` so that the
+generator can emit it as one ``+`` for the synthesis tool to map onto a carry chain. Both the
 Amaranth generator (:mod:`hwgen.popcount`) and the NumPy model (:mod:`sim.popcount`) walk the
 same plan, so they cannot disagree on wiring, only on arithmetic, which the tests check.
 
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 
 __all__ = ["Adder", "CompressorPlan", "build_plan", "TREES"]
 
-TREES = ("dadda", "wallace")
+TREES = ("chain", "dadda", "wallace")
 
 
 @dataclass(frozen=True)
@@ -43,12 +46,17 @@ class Adder:
 
 @dataclass(frozen=True)
 class CompressorPlan:
-    """A complete popcount tree: ``outputs[i]`` is the wire of result bit ``i``."""
+    """A complete popcount tree: ``outputs[i]`` is the wire of result bit ``i``.
+
+    ``chains`` lists ripple-carry chains as tuples of adder indices, least significant first:
+    every adder after the first reads the previous one's carry as its last input.
+    """
     n_inputs: int
     n_wires: int
     adders: tuple
     outputs: tuple
     levels: int
+    chains: tuple = ()
 
     @property
     def out_width(self):
@@ -77,6 +85,7 @@ class _Builder:
     def __init__(self, n_inputs, is_approximate, variant):
         self.n_wires = n_inputs
         self.adders = []
+        self.chains = []
         self._is_approximate = is_approximate
         self._variant = variant
 
@@ -88,6 +97,32 @@ class _Builder:
             variant = self._variant
         self.adders.append(Adder(tuple(inputs), sum_wire, carry_wire, column, level, variant))
         return sum_wire, carry_wire
+
+    def add_chain(self, operands, level):
+        """A ripple-carry chain over ``operands[column]`` (wire lists, carry-in last in column 0).
+
+        Every column's operands plus the carry from below go through one adder; a column left
+        with one bit passes it through and ends the chain. Returns one result wire per column.
+        """
+        outputs, carry, chain = [], [], []
+        for column, bits in enumerate(operands):
+            bits = list(bits) + carry
+            if len(bits) == 1:
+                outputs.append(bits[0])
+                carry = []
+                self._end_chain(chain)
+                chain = []
+                continue
+            s, c = self.add(bits, column, level)
+            chain.append(len(self.adders) - 1)
+            outputs.append(s)
+            carry = [c]
+        self._end_chain(chain)
+        return outputs
+
+    def _end_chain(self, chain):
+        if len(chain) > 1:
+            self.chains.append(tuple(chain))
 
 
 def _reduce_stage(builder, columns, level, target):
@@ -117,19 +152,22 @@ def _reduce_stage(builder, columns, level, target):
     return next_columns[:len(columns)]
 
 
-def _ripple_stage(builder, columns, level):
-    """Final carry-propagate stage: every column of at most two bits plus a carry to one bit."""
-    outputs, carry = [], []
-    for column, bits in enumerate(columns):
-        bits = bits + carry
-        if len(bits) == 1:
-            outputs.append(bits[0])
-            carry = []
-        else:
-            s, c = builder.add(bits, column, level)
-            outputs.append(s)
-            carry = [c]
-    return outputs
+def _chain_tree(builder, wires):
+    """Counts ``wires`` as ``carry_in + left + right`` recursively; returns (result, level)."""
+    if len(wires) == 1:
+        return list(wires), 0
+    if len(wires) <= 3:
+        return builder.add_chain([list(wires), []], 1), 1
+    carry_in, rest = wires[0], wires[1:]
+    half = (len(rest) + 1) // 2
+    left, left_level = _chain_tree(builder, rest[:half])
+    right, right_level = _chain_tree(builder, rest[half:])
+    level = max(left_level, right_level) + 1
+    # Exact sums fit len(wires).bit_length() bits, so the chain needs no column above them.
+    width = len(wires).bit_length()
+    operands = [left[column:column + 1] + right[column:column + 1] for column in range(width)]
+    operands[0].append(carry_in)
+    return builder.add_chain(operands, level)[:width], level
 
 
 def build_plan(n_inputs, *, tree="dadda", variant="exact", approx_columns=None,
@@ -148,6 +186,16 @@ def build_plan(n_inputs, *, tree="dadda", variant="exact", approx_columns=None,
         is_approximate = lambda column, level: True
     builder = _Builder(n_inputs, is_approximate, variant)
 
+    if tree == "chain":
+        outputs, levels = _chain_tree(builder, list(range(n_inputs)))
+    else:
+        outputs, levels = _compress(builder, n_inputs, tree)
+    return CompressorPlan(n_inputs, builder.n_wires, tuple(builder.adders), tuple(outputs),
+                          levels, tuple(builder.chains))
+
+
+def _compress(builder, n_inputs, tree):
+    """Wallace or Dadda column compression, then a ripple stage; returns (result, levels)."""
     width = n_inputs.bit_length()
     columns = [list(range(n_inputs))] + [[] for _ in range(width - 1)]
     level = 1
@@ -156,6 +204,7 @@ def build_plan(n_inputs, *, tree="dadda", variant="exact", approx_columns=None,
         target = targets.pop(0) if targets is not None else None
         columns = _reduce_stage(builder, columns, level, target)
         level += 1
-    outputs = _ripple_stage(builder, columns, level)
+    # Final carry-propagate stage: every column of at most two bits plus a carry to one bit.
+    outputs = builder.add_chain(columns, level)
     levels = level if any(adder.level == level for adder in builder.adders) else level - 1
-    return CompressorPlan(n_inputs, builder.n_wires, tuple(builder.adders), tuple(outputs), levels)
+    return outputs, levels

@@ -45,6 +45,8 @@ def _check_choice(name, value, choices):
 class _Design:
     """Behaviour shared by every configuration; subclasses define the fields and ports."""
     family = None
+    #: Clock cycles from inputs to outputs; 0 for a combinational unit (no clock, no reset).
+    latency = 0
 
     @property
     def top_name(self):
@@ -101,19 +103,28 @@ class PopcountConfig(_Design):
 
     Full adders use ``fa``; with ``approx_columns=k`` only those in the k lowest-weight columns
     do, with ``approx_levels=L`` only those in the first L tree levels. ``xnor`` puts an XNOR
-    with a weight vector ``w`` in front, as in a binary neural network.
+    with a weight vector ``w`` in front, as in a binary neural network. ``pipeline=k`` puts
+    registers after every k tree levels (see :attr:`latency`); by default the tree is
+    combinational.
+
+    ``tree`` defaults to what maps best on FPGAs: exact adders sit on carry chains (``chain``,
+    about one LUT per bit removed), approximate majority nodes fold into LUTs and merge across
+    levels (``wallace``).
     """
     width: int
     fa: str = "exact"
     approx_columns: int = None
     approx_levels: int = None
-    tree: str = "wallace"
+    tree: str = None
     xnor: bool = False
+    pipeline: int = None
     family = "popcount"
 
     def __post_init__(self):
         _check_int("Popcount width", self.width, 1, MAX_POPCOUNT_WIDTH)
         _check_choice("Popcount full-adder variant", self.fa, FA_VARIANTS)
+        if self.tree is None:
+            object.__setattr__(self, "tree", self.default_tree)
         _check_choice("Popcount tree", self.tree, TREES)
         if not isinstance(self.xnor, bool):
             raise TypeError(f"Popcount xnor must be a boolean, not {self.xnor!r}")
@@ -125,9 +136,11 @@ class PopcountConfig(_Design):
                              f"full-adder variant, not {self.fa!r}")
         if self.approx_columns is not None:
             _check_int("Popcount approx_columns", self.approx_columns, 1, self.out_width)
+        levels = max(build_plan(self.width, tree=self.tree).levels, 1)
         if self.approx_levels is not None:
-            levels = build_plan(self.width, tree=self.tree).levels
-            _check_int("Popcount approx_levels", self.approx_levels, 1, max(levels, 1))
+            _check_int("Popcount approx_levels", self.approx_levels, 1, levels)
+        if self.pipeline is not None:
+            _check_int("Popcount pipeline", self.pipeline, 1, levels)
 
     @property
     def name(self):
@@ -136,9 +149,23 @@ class PopcountConfig(_Design):
             name += f"-c{self.approx_columns}"
         if self.approx_levels is not None:
             name += f"-l{self.approx_levels}"
-        if self.tree != "wallace":
+        if self.tree != self.default_tree:
             name += f"-{self.tree}"
+        if self.pipeline is not None:
+            name += f"-p{self.pipeline}"
         return name
+
+    def stage(self, level):
+        """Pipeline registers a signal of tree level ``level`` (0: the inputs) has passed."""
+        return 0 if self.pipeline is None or level == 0 else (level - 1) // self.pipeline
+
+    @property
+    def latency(self):
+        return self.stage(self.plan.levels)
+
+    @property
+    def default_tree(self):
+        return "chain" if self.fa == "exact" else "wallace"
 
     @property
     def description(self):
@@ -150,11 +177,19 @@ class PopcountConfig(_Design):
         if self.approx_levels is not None:
             adders = f"{self.fa} full adders in the first {self.approx_levels} levels"
         unit = "XNOR-popcount" if self.xnor else "popcount"
-        return f"{self.width}-input {unit}, {self.tree} tree, {adders}"
+        pipeline = ""
+        if self.pipeline is not None:
+            pipeline = f", registers every {self.pipeline} levels (latency {self.latency})"
+        return f"{self.width}-input {unit}, {self.tree} tree, {adders}{pipeline}"
 
     def exact(self):
-        """The exact design this one approximates: the same tree with exact full adders."""
-        return self.replace(fa="exact", approx_columns=None, approx_levels=None)
+        """The exact design this one approximates: the default exact popcount of its width.
+
+        Not the same tree with exact adders: what an approximation saves is measured against
+        the exact plan one would otherwise build.
+        """
+        return self.replace(fa="exact", approx_columns=None, approx_levels=None, tree=None,
+                            pipeline=None)
 
     @property
     def out_width(self):

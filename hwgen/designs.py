@@ -2,11 +2,13 @@
 
 Names::
 
-    fa-<variant>                                   fa-maj_not
-    popcount-<N>-<fa>[-c<k>|-l<L>][-dadda]         popcount-256-maj_not-c3
-    xnorpop-<N>-<fa>[-c<k>|-l<L>][-dadda]          xnorpop-64-exact
-    mul8-<four digits 0-3>, smul8-<digits>         mul8-3330, smul8-2220
-    add-<bits>-ripple, add-<bits>-<kind>-<k>       add-16-loa-4, add-16-maj_not-4
+    fa-<variant>                                     fa-maj_not
+    popcount-<N>-<fa>[-c<k>|-l<L>][-<tree>][-p<k>]   popcount-256-maj_not-c3, popcount-256-exact-p2
+    xnorpop-<N>-<fa>[-c<k>|-l<L>][-<tree>][-p<k>]    xnorpop-64-exact
+    mul8-<four digits 0-3>, smul8-<digits>           mul8-3330, smul8-2220
+    add-<bits>-ripple, add-<bits>-<kind>-<k>         add-16-loa-4, add-16-maj_not-4
+
+``<tree>`` is ``chain``, ``wallace`` or ``dadda``; ``-p<k>`` registers every k tree levels.
 
 A TOML file holds one configuration as top-level keys: ``family`` (``fa``, ``popcount``,
 ``mul8``, ``add``) and that family's fields, for example::
@@ -48,14 +50,14 @@ class DesignError(ValueError):
 
 
 _POPCOUNT = re.compile(
-    r"^(popcount|xnorpop)-(\d+)-([a-z0-9_]+)(?:-c(\d+)|-l(\d+))?(?:-(dadda))?$")
+    r"^(popcount|xnorpop)-(\d+)-([a-z0-9_]+)(?:-c(\d+)|-l(\d+))?(?:-(chain|dadda|wallace))?(?:-p(\d+))?$")
 _MULTIPLIER = re.compile(r"^(s?mul8)-(\w+)$")
 _ADDER = re.compile(r"^add-(\d+)-([a-z0-9_]+)(?:-(\d+))?$")
 _FULL_ADDER = re.compile(r"^fa-([a-z_0-9]+)$")
 _FORMS = {
     "fa": "fa-<variant>",
-    "popcount": "popcount-<N>-<fa>[-c<k>|-l<L>][-dadda]",
-    "xnorpop": "xnorpop-<N>-<fa>[-c<k>|-l<L>][-dadda]",
+    "popcount": "popcount-<N>-<fa>[-c<k>|-l<L>][-<tree>][-p<k>]",
+    "xnorpop": "xnorpop-<N>-<fa>[-c<k>|-l<L>][-<tree>][-p<k>]",
     "mul8": "mul8-<four digits 0-3>",
     "smul8": "smul8-<four digits 0-3>",
     "add": "add-<bits>-ripple or add-<bits>-<kind>-<k>",
@@ -75,8 +77,8 @@ def _from_name(name):
         return FullAdderConfig(match[1])
     if match := _POPCOUNT.match(name):
         return PopcountConfig(int(match[2]), fa=match[3], approx_columns=_optional_int(match[4]),
-                        approx_levels=_optional_int(match[5]), tree=match[6] or "wallace",
-                        xnor=match[1] == "xnorpop")
+                              approx_levels=_optional_int(match[5]), tree=match[6],
+                              xnor=match[1] == "xnorpop", pipeline=_optional_int(match[7]))
     if match := _MULTIPLIER.match(name):
         return MultiplierConfig(match[2], signed=match[1] == "smul8")
     if match := _ADDER.match(name):

@@ -1,6 +1,6 @@
 """Popcount and XNOR-popcount built from the compressor-tree plan of the configuration."""
 
-from amaranth.hdl import Cat, Module, Signal
+from amaranth.hdl import Cat, Const, Module, Signal
 from amaranth.lib import wiring
 
 from .config import PopcountConfig
@@ -21,9 +21,10 @@ def _check(config, xnor):
 class Popcount(wiring.Component):
     """Counts the set bits of ``a`` into ``count`` (``width.bit_length()`` bits).
 
-    Combinational; the depth is ``config.plan.levels`` adders plus the final ripple. Every adder
-    of the plan becomes two named signals, ``s{level}_{column}_{index}`` and ``c...``, so the
-    netlist can be read against the plan.
+    Combinational unless ``config.pipeline`` is set; then ``count`` follows ``a`` by
+    ``config.latency`` cycles of the ``sync`` domain, one result per cycle. Every adder of the
+    plan becomes two named signals, ``s{level}_{column}_{index}`` and ``c...``, and every
+    exact ripple-carry run one ``+`` (signal ``w{index}``), so the netlist reads against the plan.
     """
 
     def __init__(self, config):
@@ -37,11 +38,21 @@ class Popcount(wiring.Component):
 
     def elaborate(self, platform):
         m = Module()
-        plan = self._config.plan
-        wires = [self.a[index] for index in range(plan.n_inputs)]
-        wires += [None] * (plan.n_wires - plan.n_inputs)
-        for index, adder in enumerate(plan.adders):
-            operands = [wires[wire] for wire in adder.inputs]
+        config, plan = self._config, self._config.plan
+        wires = _StagedWires(m, plan.n_wires)
+        for index in range(plan.n_inputs):
+            wires.define(index, self.a[index], stage=0)
+        runs = {run[0]: run for run in _exact_runs(plan)}
+        index = 0
+        while index < len(plan.adders):
+            adder = plan.adders[index]
+            stage = config.stage(adder.level)
+            if index in runs:
+                _add_words(m, wires, [plan.adders[i] for i in runs[index]], stage,
+                           name=f"w{index}")
+                index += len(runs[index])
+                continue
+            operands = [wires.read(wire, stage) for wire in adder.inputs]
             if adder.is_full:
                 s_value, c_value = full_adder_equations(adder.variant)(*operands)
             else:
@@ -49,15 +60,73 @@ class Popcount(wiring.Component):
             suffix = f"{adder.level}_{adder.column}_{index}"
             s, c = Signal(name=f"s{suffix}"), Signal(name=f"c{suffix}")
             m.d.comb += [s.eq(s_value), c.eq(c_value)]
-            wires[adder.sum], wires[adder.carry] = s, c
-        m.d.comb += self.count.eq(Cat(wires[wire] for wire in plan.outputs))
+            wires.define(adder.sum, s, stage)
+            wires.define(adder.carry, c, stage)
+            index += 1
+        m.d.comb += self.count.eq(Cat(wires.read(wire, config.latency) for wire in plan.outputs))
         return m
+
+
+class _StagedWires:
+    """The plan's wires as signals, each known at a pipeline stage; reading a wire at a later
+    stage inserts (and reuses) the registers that delay it."""
+
+    def __init__(self, m, n_wires):
+        self._m = m
+        self._signals = [None] * n_wires
+        self._delayed = {}
+
+    def define(self, wire, signal, stage):
+        self._signals[wire] = (signal, stage)
+
+    def read(self, wire, stage):
+        signal, defined = self._signals[wire]
+        for step in range(defined + 1, stage + 1):
+            if (wire, step) not in self._delayed:
+                register = Signal(name=f"wire{wire}_p{step}", reset_less=True)
+                self._m.d.sync += register.eq(signal)
+                self._delayed[wire, step] = register
+            signal = self._delayed[wire, step]
+        return signal
+
+
+def _exact_runs(plan):
+    """The longest runs of exact adders within the plan's ripple-carry chains."""
+    runs = []
+    for chain in plan.chains:
+        run = []
+        for index in chain + (None,):
+            if index is not None and plan.adders[index].variant == "exact":
+                run.append(index)
+                continue
+            if len(run) > 1:
+                runs.append(tuple(run))
+            run = []
+    return runs
+
+
+def _add_words(m, wires, run, stage, *, name):
+    """A run of chained exact adders as one ``a + b + carry_in``, for a carry chain to map."""
+    a, b = [], []
+    carry_in = wires.read(run[0].inputs[2], stage) if run[0].is_full else 0
+    for position, adder in enumerate(run):
+        # After the first adder, the last input is the previous adder's carry, inside the sum.
+        own = adder.inputs[:2] if position == 0 else adder.inputs[:-1]
+        a.append(wires.read(own[0], stage))
+        b.append(wires.read(own[1], stage) if len(own) > 1 else Const(0))
+    # A three-operand sum would become a $macc that Yosys maps to gates; doubling both
+    # operands with the carry-in below them keeps one two-operand add, whose lowest carry is it.
+    doubled = Signal(len(run) + 2, name=name)
+    m.d.comb += doubled.eq(Cat(carry_in, *a) + Cat(carry_in, *b))
+    for position, adder in enumerate(run):
+        wires.define(adder.sum, doubled[1 + position], stage)
+    wires.define(run[-1].carry, doubled[-1], stage)
 
 
 class XNORPopcount(wiring.Component):
     """Counts the positions where activations ``a`` and weights ``w`` agree (a BNN dot product).
 
-    Combinational: an XNOR per bit in front of the :class:`Popcount` of the same plan.
+    An XNOR per bit in front of the :class:`Popcount` of the same plan, with its latency.
     """
 
     def __init__(self, config):

@@ -19,8 +19,9 @@ __all__ = ["RegisteredUnit"]
 class RegisteredUnit(wiring.Component):
     """``config``'s unit between a serial-in input register and a parallel-load output register.
 
-    Latency from a complete input vector to its output register: 1 cycle. The unit sees a new
-    vector every cycle (the input register shifts by one bit per cycle).
+    Latency from a complete input vector to its output register: 1 cycle plus the unit's own
+    ``config.latency``. The unit sees a new vector every cycle (the input register shifts by one
+    bit per cycle).
     """
 
     si: In(1)

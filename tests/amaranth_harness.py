@@ -9,20 +9,30 @@ from sim.vectors import as_python_ints, sample_count
 
 
 def simulate(config, inputs):
-    """Outputs of the elaborated component of ``config`` for ``inputs`` (a vectors dict)."""
+    """Outputs of the elaborated component of ``config`` for ``inputs`` (a vectors dict).
+
+    One vector per clock cycle; a pipelined unit's outputs are read ``config.latency`` cycles on.
+    """
     dut = elaborate(config)
     driven = {name: as_python_ints(inputs[name], port.width)
               for name, port in config.inputs.items()}
     responses = {name: [] for name in config.outputs}
+    count, latency = sample_count(inputs), config.latency
 
     async def testbench(ctx):
-        for index in range(sample_count(inputs)):
-            for name, values in driven.items():
-                ctx.set(getattr(dut, name), values[index])
-            for name, values in responses.items():
-                values.append(ctx.get(getattr(dut, name)))
+        for index in range(count + latency):
+            if index < count:
+                for name, values in driven.items():
+                    ctx.set(getattr(dut, name), values[index])
+            if index >= latency:
+                for name, values in responses.items():
+                    values.append(ctx.get(getattr(dut, name)))
+            if latency:
+                await ctx.tick()
 
     simulator = Simulator(dut)
+    if latency:
+        simulator.add_clock(1e-6)
     simulator.add_testbench(testbench)
     simulator.run()
     return {name: np.array(values, dtype=np.int64) for name, values in responses.items()}

@@ -76,3 +76,23 @@ def test_approximate_levels():
 
 def test_wallace_is_shallower_than_dadda():
     assert build_plan(256, tree="wallace").levels < build_plan(256, tree="dadda").levels
+
+
+@pytest.mark.parametrize("tree", TREES)
+def test_chains_link_carries(tree):
+    plan = build_plan(256, tree=tree)
+    assert plan.chains
+    for chain in plan.chains:
+        assert list(chain) == list(range(chain[0], chain[0] + len(chain))), "not contiguous"
+        for below, above in zip(chain, chain[1:]):
+            assert plan.adders[above].inputs[-1] == plan.adders[below].carry
+            assert plan.adders[above].column == plan.adders[below].column + 1
+
+
+def test_chain_tree_adds_words_with_a_carry_in():
+    # 256 bits: 64 leaves of three bits, 63 word adders taking one bit each as carry-in, plus
+    # the root's spare bit; every word adder of k-bit operands is a chain of k adders.
+    plan = build_plan(256, tree="chain")
+    assert plan.levels == 8
+    assert len(plan.chains) == 64
+    assert plan.count("full") == 256 - plan.out_width

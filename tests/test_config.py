@@ -38,7 +38,7 @@ def test_popcount_width(width, fa):
 def test_popcount_approximation_scope(width, fa, k, by_columns, xnor):
     option = "approx_columns" if by_columns else "approx_levels"
     # A one-input popcount has no adders and no levels; approx_levels=1 is harmless there.
-    limit = width.bit_length() if by_columns else max(PopcountConfig(width).plan.levels, 1)
+    limit = width.bit_length() if by_columns else max(PopcountConfig(width, fa=fa).plan.levels, 1)
     if 1 <= k <= limit:
         config = PopcountConfig(width, fa=fa, xnor=xnor, **{option: k})
         assert parse_design(config.name) == config
@@ -79,7 +79,7 @@ def test_messages():
     with pytest.raises(ValueError, match=r"^Popcount approx_columns and approx_levels need an "
                                          r"approximate full-adder variant, not 'exact'$"):
         PopcountConfig(8, approx_columns=1)
-    with pytest.raises(ValueError, match=r"^Popcount tree must be one of dadda, wallace, "
+    with pytest.raises(ValueError, match=r"^Popcount tree must be one of chain, dadda, wallace, "
                                          r"not 'ripple'$"):
         PopcountConfig(8, tree="ripple")
     with pytest.raises(ValueError, match=r"^Adder approx_bits must be 0 for an exact ripple "

@@ -14,6 +14,11 @@ def test_names_map_to_parameters():
     config = parse_design("popcount-256-maj_not-c3")
     assert (config.width, config.fa, config.approx_columns) == (256, "maj_not", 3)
     assert parse_design("popcount-9-axa3-l2-dadda").tree == "dadda"
+    # The default tree follows the adders: carry chains when exact, Wallace when approximate.
+    assert parse_design("popcount-9-exact").tree == "chain"
+    assert parse_design("popcount-9-maj_not").tree == "wallace"
+    assert parse_design("popcount-9-exact-wallace").name == "popcount-9-exact-wallace"
+    assert parse_design("popcount-9-maj_not").exact().name == "popcount-9-exact"
     assert parse_design("xnorpop-64-exact").xnor
     assert parse_design("smul8-3330").signed
     assert parse_design("add-16-loa-4").approx_bits == 4
@@ -22,8 +27,8 @@ def test_names_map_to_parameters():
 @pytest.mark.parametrize("name, message", [
     ("mult8-3330", r"^Design must be a name starting with one of fa, popcount, xnorpop, mul8, "
                    r"smul8, add \(see 'axbnn presets'\) or a \.toml file, not 'mult8-3330'$"),
-    ("popcount-64", r"^Design name must look like popcount-<N>-<fa>\[-c<k>\|-l<L>\]\[-dadda\], "
-                    r"not 'popcount-64'$"),
+    ("popcount-64", r"^Design name must look like "
+                    r"popcount-<N>-<fa>\[-c<k>\|-l<L>\]\[-<tree>\]\[-p<k>\], not 'popcount-64'$"),
     ("popcount-64-maj_not-c9", r"^popcount-64-maj_not-c9: Popcount approx_columns must be an "
                                r"integer from 1 to 7, not 9$"),
     ("mul8-3334", r"^mul8-3334: Multiplier blocks must be four digits from 0 to 3"),

@@ -12,10 +12,14 @@ from sim.vectors import exhaustive_inputs, verification_inputs
 CONFIGS = [
     PopcountConfig(64),
     PopcountConfig(33, tree="dadda"),
+    PopcountConfig(100, tree="chain"),
+    PopcountConfig(70, fa="maj_not", approx_columns=2, tree="chain"),
     PopcountConfig(64, fa="maj_not"),
     PopcountConfig(100, fa="axa3", approx_columns=3),
     PopcountConfig(256, fa="inxa2", approx_levels=2),
     PopcountConfig(48, fa="maj_only", xnor=True),
+    PopcountConfig(256, pipeline=2),
+    PopcountConfig(64, fa="maj_not", approx_columns=3, pipeline=1, xnor=True),
 ]
 
 
@@ -24,8 +28,9 @@ def test_random_and_corner_vectors(config):
     assert_matches_model(config, verification_inputs(config, 150, np.random.default_rng(7)))
 
 
-def test_small_tree_exhaustively():
-    config = PopcountConfig(10, fa="maj_not", approx_columns=1)
+@pytest.mark.parametrize("config", [PopcountConfig(10, fa="maj_not", approx_columns=1),
+                                    PopcountConfig(14, tree="chain")], ids=lambda c: c.name)
+def test_small_tree_exhaustively(config):
     assert_matches_model(config, exhaustive_inputs(config))
 
 

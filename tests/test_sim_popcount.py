@@ -9,7 +9,9 @@ from sim.popcount import popcount, xnor_popcount
 
 
 @pytest.mark.parametrize("width, tree", [(1, "wallace"), (7, "dadda"), (64, "wallace"),
-                                         (200, "dadda"), (1024, "wallace")])
+                                         (200, "dadda"), (1024, "wallace"),
+                                         (1, "chain"), (2, "chain"), (255, "chain"),
+                                         (1024, "chain")])
 def test_exact_plan_counts_like_python(width, tree):
     rng = np.random.default_rng(width)
     bits = (rng.random((300, width)) < rng.random((300, 1))).astype(np.uint8)

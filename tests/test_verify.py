@@ -21,6 +21,8 @@ EXHAUSTIVE = (["mul8-0000", "mul8-3330", "mul8-2222", "mul8-1111", "smul8-3330"]
 SAMPLED = [
     ("popcount-16-maj_not-c2", None),
     ("popcount-64-exact", 3000),
+    ("popcount-256-exact-p2", 2000),
+    ("xnorpop-64-maj_not-c3-p1", 2000),
     ("popcount-64-maj_not-c3", 3000),
     ("popcount-256-maj_not", 2000),
     ("popcount-255-axa3-l2-dadda", 2000),
