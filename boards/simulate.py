@@ -24,7 +24,7 @@ def simulate_selftest(config, *, cycles, simulator, work, unit=None):
     response.unlink(missing_ok=True)
     _, _, log = run_cocotb(verilog.convert(selftest, name=top, emit_src=False), top,
                            simulator=simulator, work=work, test_module="boards.selftest_tb",
-                           extra_env={"AXBNN_CYCLES": str(cycles),
+                           extra_env={"AXBNN_CYCLES": str(selftest.duration),
                                       "AXBNN_RESPONSE": str(response)})
     if not response.exists():
         raise FlowError(f"The self-test of {config.name} wrote no verdict; last lines of "

@@ -1,4 +1,4 @@
-"""A built-in self-test around any combinational unit: LFSR stimulus, MISR signature, verdict."""
+"""A built-in self-test around any generated unit: LFSR stimulus, MISR signature, verdict."""
 
 from amaranth.hdl import Cat, Const, Module, Signal
 from amaranth.lib import wiring
@@ -22,8 +22,10 @@ class SelfTest(wiring.Component):
 
     ``signature`` is the MISR value the golden model predicts (:func:`sim.bist.signature`);
     ``unit`` replaces the generated unit, for fault-injection tests. ``running`` is high until
-    the last cycle, then exactly one of ``passed`` and ``failed`` stays high. Latency:
-    ``cycles`` clock cycles from reset.
+    the last cycle, then exactly one of ``passed`` and ``failed`` stays high. A pipelined unit's
+    outputs enter the MISR ``config.latency`` cycles after their inputs, so the signature is the
+    same as for its combinational form. Latency: ``cycles + config.latency`` clock cycles from
+    reset.
     """
 
     running: Out(1)
@@ -44,8 +46,9 @@ class SelfTest(wiring.Component):
         super().__init__()
 
     @property
-    def cycles(self):
-        return self._cycles
+    def duration(self):
+        """Clock cycles from reset to the verdict: the test's cycles plus the unit's latency."""
+        return self._cycles + self._config.latency
 
     def elaborate(self, platform):
         m = Module()
@@ -57,19 +60,21 @@ class SelfTest(wiring.Component):
         lfsr = Signal(bist_plan.WIDTH, init=bist_plan.SEED)
         window = Signal(len(inputs))
         misr = Signal(bist_plan.WIDTH)
-        count = Signal(range(self._cycles + 1))
+        latency = self._config.latency
+        count = Signal(range(self.duration + 1))
         folded = Const(0, bist_plan.WIDTH)
         for offset in range(0, len(outputs), bist_plan.WIDTH):
             folded = folded ^ outputs[offset:offset + bist_plan.WIDTH]
 
-        m.d.comb += [inputs.eq(window), self.running.eq(count != self._cycles)]
+        m.d.comb += [inputs.eq(window), self.running.eq(count != self.duration)]
         with m.If(self.running):
             m.d.sync += [
                 lfsr.eq(Cat(_feedback(lfsr), lfsr[:-1])),
                 window.eq(Cat(_feedback(lfsr), window[:-1])),
-                misr.eq(Cat(_feedback(misr), misr[:-1]) ^ folded),
                 count.eq(count + 1),
             ]
+            with m.If(count >= latency):
+                m.d.sync += misr.eq(Cat(_feedback(misr), misr[:-1]) ^ folded)
         match = misr == self._signature
         m.d.comb += [self.passed.eq(~self.running & match), self.failed.eq(~self.running & ~match)]
         return m

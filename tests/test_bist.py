@@ -12,12 +12,13 @@ from hwgen.designs import parse_design
 from sim.bist import signature
 
 
-def run(selftest, cycles):
+def run(selftest):
+    """The verdict lines around the self-test's last cycle."""
     verdicts = {}
 
     async def testbench(ctx):
         assert ctx.get(selftest.running)
-        await ctx.tick().repeat(cycles - 1)
+        await ctx.tick().repeat(selftest.duration - 1)
         verdicts["before_end"] = ctx.get(selftest.running)
         await ctx.tick()
         verdicts.update(running=ctx.get(selftest.running), passed=ctx.get(selftest.passed),
@@ -33,20 +34,22 @@ def run(selftest, cycles):
 
 
 @pytest.mark.parametrize("design", ["mul8-3330", "smul8-2220", "popcount-64-maj_not-c2",
-                                    "add-8-loa-3"])
+                                    "add-8-loa-3", "popcount-64-maj_not-c2-p1",
+                                    "popcount-256-exact-p2"])
 def test_passes_on_the_generated_unit(design):
     config, cycles = parse_design(design), 300
-    verdicts = run(SelfTest(config, cycles=cycles, signature=signature(config, cycles)), cycles)
+    verdicts = run(SelfTest(config, cycles=cycles, signature=signature(config, cycles)))
     assert verdicts == {"before_end": 1, "running": 0, "passed": 1, "failed": 0, "held": True}
 
 
 @pytest.mark.parametrize("design, bit, value", [("mul8-3330", 0, 1), ("mul8-3330", 15, 0),
-                                                ("popcount-64-maj_not-c2", 3, 1)])
+                                                ("popcount-64-maj_not-c2", 3, 1),
+                                                ("popcount-64-maj_not-c2-p1", 0, 0)])
 def test_fails_on_a_stuck_output_bit(design, bit, value):
     config, cycles = parse_design(design), 300
     selftest = SelfTest(config, cycles=cycles, signature=signature(config, cycles),
                         unit=StuckAt(config, bit, value))
-    verdicts = run(selftest, cycles)
+    verdicts = run(selftest)
     assert (verdicts["running"], verdicts["passed"], verdicts["failed"]) == (0, 0, 1)
 
 
