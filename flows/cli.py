@@ -84,11 +84,14 @@ def _verify(args):
 
 
 def _synth(args):
+    from hwgen.behavioural import behavioural_name
+
     from .synth import synthesize
 
     config = parse_design(args.design)
-    output = args.output or f"build/synth/{config.name}-{args.target}"
-    report = synthesize(config, args.target, output,
+    name = behavioural_name(config) if args.behavioural else config.name
+    output = args.output or f"build/synth/{name}-{args.target}"
+    report = synthesize(config, args.target, output, behavioural=args.behavioural,
                         progress=lambda message: print(message, file=sys.stderr, flush=True))
     if args.json:
         print(json.dumps(report))
@@ -172,6 +175,9 @@ def _parser():
     verb.add_argument("design", metavar="DESIGN")
     verb.add_argument("--target", required=True, choices=TARGETS)
     verb.add_argument("--json", action="store_true", help="print one JSON object")
+    verb.add_argument("--behavioural", action="store_true",
+                      help="the naive baseline instead: the exact function as plain arithmetic "
+                           "(a * b, a tree of +) mapped by Yosys alone")
     verb.add_argument("-o", "--output", metavar="DIR",
                       help="scripts, logs, netlists and reports (default build/synth/...)")
     verb.set_defaults(run=_synth)

@@ -4,7 +4,8 @@
 
 For every design and target, :func:`flows.synth.synthesize` gives the cost and
 :func:`sim.characterize.characterize` the error; each approximate design is also compared with
-its exact counterpart (``config.exact()``), which is synthesised too. Writes ``report.json``,
+its exact counterpart (``config.exact()``) and with the naive baseline of
+:mod:`hwgen.behavioural`, which are synthesised too. Writes ``report.json``,
 ``report.md`` (a table per target) and ``pareto.png`` (cost against MRED per family, Pareto
 front drawn).
 """
@@ -30,35 +31,56 @@ def _cost(target):
     return _COST.get(target, _FPGA_COST)
 
 
-def _family(name):
-    return name.rsplit("-", 1)[0] if name.startswith(("mul8", "smul8")) else \
-        "-".join(name.split("-")[:2])
+def _family(row):
+    """``mul8``, ``popcount-256``, ...: the designs one Pareto plot compares."""
+    exact = row["exact"]
+    return exact.rsplit("-", 1)[0] if exact.startswith(("mul8", "smul8")) else \
+        "-".join(exact.split("-")[:2])
+
+
+def _change(value, baseline):
+    return round(value / baseline - 1, 4) if value and baseline else None
 
 
 def make_report(designs, targets, out_dir, *, progress=print):
-    """Synthesise and characterise ``designs`` for ``targets``; write and return the rows."""
+    """Synthesise and characterise ``designs`` for ``targets``; write and return the rows.
+
+    Each design's exact counterpart and that counterpart's behavioural baseline (Yosys' own
+    ``a * b`` or tree of ``+``) are synthesised too and get rows of their own.
+    """
+    from hwgen.behavioural import behavioural_name
+
     configs = [parse_design(design) for design in designs]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    errors = {config.name: characterize(config) for config in configs}
-    jobs = [(config, target) for target in targets for config in configs]
-    baselines = {(config.exact().name, target): config.exact() for config, target in jobs}
-    runs, total = {}, len(set(baselines) | {(c.name, t) for c, t in jobs})
-    for config, target in jobs + [(config, target) for (_, target), config in baselines.items()]:
-        if (config.name, target) not in runs:
-            progress(f"[{len(runs) + 1}/{total}] synth {config.name} for {target}")
-            runs[config.name, target] = synthesize(
-                config, target, out_dir / "designs" / f"{config.name}-{target}")
+    # (name, target) -> (config to synthesise, behavioural?), in table order
+    entries = {}
+    for target in targets:
+        for config in configs:
+            entries[config.name, target] = (config, False)
+        for config in configs:
+            entries.setdefault((config.exact().name, target), (config.exact(), False))
+            entries[behavioural_name(config), target] = (config.exact(), True)
+    runs = {}
+    for index, ((name, target), (config, behavioural)) in enumerate(entries.items(), 1):
+        progress(f"[{index}/{len(entries)}] synth {name} for {target}")
+        runs[name, target] = synthesize(config, target, out_dir / "designs" / f"{name}-{target}",
+                                        behavioural=behavioural)
+    errors = {}
     rows = []
-    for config, target in jobs:
-        figures, baseline = runs[config.name, target], runs[config.exact().name, target]
-        key = _cost(target)[0]
-        row = {"design": config.name, "target": target, "exact": config.exact().name,
-               **{name: errors[config.name][name] for name in _ERROR_KEYS}, **figures}
-        row["cost_vs_exact"] = round(figures[key] / baseline[key] - 1, 4) if baseline[key] else None
-        if "fmax_mhz" in figures and baseline.get("fmax_mhz"):
-            row["fmax_vs_exact"] = round(figures["fmax_mhz"] / baseline["fmax_mhz"] - 1, 4)
-        rows.append(row)
+    for (name, target), (config, behavioural) in entries.items():
+        if config.name not in errors:
+            errors[config.name] = characterize(config)
+        figures, key = runs[name, target], _cost(target)[0]
+        exact = runs[config.exact().name, target]
+        naive = runs[behavioural_name(config), target]
+        rows.append({
+            "design": name, "target": target, "exact": config.exact().name,
+            **{metric: errors[config.name][metric] for metric in _ERROR_KEYS}, **figures,
+            "cost_vs_exact": _change(figures[key], exact[key]),
+            "cost_vs_behavioural": _change(figures[key], naive[key]),
+            "fmax_vs_exact": _change(figures.get("fmax_mhz"), exact.get("fmax_mhz")),
+        })
     (out_dir / "report.json").write_text(json.dumps(rows, indent=2) + "\n")
     (out_dir / "report.md").write_text(to_markdown(rows, targets))
     plot_pareto(rows, targets, out_dir / "pareto.png")
@@ -74,7 +96,7 @@ def to_markdown(rows, targets):
     for target in targets:
         key, label = _cost(target)
         fpga = target != "asic"
-        header = (f"| design | {label} | vs exact | "
+        header = (f"| design | {label} | vs exact | vs behavioural | "
                   + ("Fmax MHz | Fmax vs exact | LUT4/bit |" if fpga else "depth |")
                   + " error rate | MRED | WCE |")
         parts += [f"\n## {target}\n", header, "|" + "---|" * (header.count("|") - 1)]
@@ -82,7 +104,7 @@ def to_markdown(rows, targets):
             speed = (f"{row['fmax_mhz']} | {_percent(row.get('fmax_vs_exact'))} | "
                      f"{row['lut4_per_input_bit']} |" if fpga else f"{row['depth']} |")
             parts.append(f"| {row['design']} | {row[key]} | {_percent(row['cost_vs_exact'])} | "
-                         f"{speed} {row['error_rate']:.4f} | {row['mred']:.4g} | {row['wce']} |")
+                         f"{_percent(row['cost_vs_behavioural'])} | {speed} {row['error_rate']:.4f} | {row['mred']:.4g} | {row['wce']} |")
     return "\n".join(parts) + "\n"
 
 
@@ -101,14 +123,14 @@ def plot_pareto(rows, targets, path):
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
-    families = sorted({_family(row["design"]) for row in rows})
+    families = sorted({_family(row) for row in rows})
     figure, axes = pyplot.subplots(len(targets), len(families), squeeze=False,
                                    figsize=(5 * len(families), 4 * len(targets)))
     for row_axes, target in zip(axes, targets):
         key, label = _cost(target)
         for axis, family in zip(row_axes, families):
             points = [(row["mred"], row[key], row["design"]) for row in rows
-                      if row["target"] == target and _family(row["design"]) == family]
+                      if row["target"] == target and _family(row) == family]
             axis.scatter([p[0] for p in points], [p[1] for p in points])
             for error, cost, name in points:
                 axis.annotate(name.split("-", 1)[1], (error, cost), fontsize=7)

@@ -144,15 +144,16 @@ def _run_yosys(out_dir, top, commands):
     return seconds, json.loads((out_dir / f"{top}.stat.json").read_text())
 
 
-def _synthesize_fpga(config, target, out_dir, progress):
+def _synthesize_fpga(config, target, out_dir, progress, behavioural):
     from amaranth.back import verilog
 
     from hwgen.registered import RegisteredUnit
 
     top = config.top_name
     (out_dir / f"{top}.v").write_text(
-        verilog.convert(RegisteredUnit(config), name=top, emit_src=False))
-    progress(f"yosys: {_SYNTH[target.family]} {config.name}")
+        verilog.convert(RegisteredUnit(config, behavioural=behavioural), name=top,
+                        emit_src=False))
+    progress(f"yosys: {_SYNTH[target.family]}")
     yosys_seconds, stat = _run_yosys(out_dir, top, [
         f"hierarchy -top {top}",
         f"setattr -mod -set keep_hierarchy 1 {top}.unit",
@@ -212,12 +213,12 @@ def _logic_depth(netlist, top):
     return max((depth(bit) for bit in outputs), default=0)
 
 
-def _synthesize_asic(config, out_dir, progress):
+def _synthesize_asic(config, out_dir, progress, behavioural):
     from hwgen.build import to_verilog
 
     top = config.top_name
-    (out_dir / f"{top}.v").write_text(to_verilog(config))
-    progress(f"yosys: abc onto generic cells {config.name}")
+    (out_dir / f"{top}.v").write_text(to_verilog(config, behavioural=behavioural))
+    progress("yosys: abc onto generic cells")
     seconds, stat = _run_yosys(out_dir, top, [
         f"synth -flatten -top {top}",
         f"abc -g {_ABC_GATES}",
@@ -238,12 +239,15 @@ def _synthesize_asic(config, out_dir, progress):
             "depth": _logic_depth(netlist, top), "seconds": {"yosys": round(seconds, 2)}}
 
 
-def synthesize(config, target, out_dir, *, progress=None):
-    """Synthesise ``config`` for ``target`` (one of :data:`TARGETS`) into ``out_dir``.
+def synthesize(config, target, out_dir, *, behavioural=False, progress=None):
+    """Synthesise ``config`` for ``target`` (one of :data:`TARGETS`) into ``out_dir``; with
+    ``behavioural``, its exact function as plain arithmetic (:mod:`hwgen.behavioural`) instead.
 
     Returns the figures, also written to ``out_dir/synth.json`` once every tool has succeeded.
     Raises :class:`FlowError` when a tool is missing, fails, or leaves no output.
     """
+    from hwgen.behavioural import behavioural_name
+
     if target not in TARGETS:
         raise FlowError(f"Target must be one of {', '.join(TARGETS)}, not {target!r}")
     progress = progress or (lambda message: None)
@@ -251,9 +255,11 @@ def synthesize(config, target, out_dir, *, progress=None):
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / REPORT).unlink(missing_ok=True)
     if target == "asic":
-        figures = _synthesize_asic(config, out_dir, progress)
+        figures = _synthesize_asic(config, out_dir, progress, behavioural)
     else:
-        figures = _synthesize_fpga(config, FPGA_TARGETS[target], out_dir, progress)
-    report = {"design": config.name, "target": target, **figures}
+        figures = _synthesize_fpga(config, FPGA_TARGETS[target], out_dir, progress,
+                                   behavioural)
+    report = {"design": behavioural_name(config) if behavioural else config.name,
+              "target": target, **figures}
     (out_dir / REPORT).write_text(json.dumps(report, indent=2) + "\n")
     return report

@@ -20,7 +20,7 @@ class RegisteredUnit(wiring.Component):
     """``config``'s unit between a serial-in input register and a parallel-load output register.
 
     Latency from a complete input vector to its output register: 1 cycle plus the unit's own
-    ``config.latency``. The unit sees a new vector every cycle (the input register shifts by one
+    ``config.latency`` (none for the ``behavioural`` baseline). The unit sees a new vector every cycle (the input register shifts by one
     bit per cycle).
     """
 
@@ -28,8 +28,9 @@ class RegisteredUnit(wiring.Component):
     load: In(1)
     so: Out(1)
 
-    def __init__(self, config):
+    def __init__(self, config, *, behavioural=False):
         self._config = config
+        self._behavioural = behavioural
         super().__init__()
 
     @property
@@ -38,7 +39,7 @@ class RegisteredUnit(wiring.Component):
 
     def elaborate(self, platform):
         m = Module()
-        m.submodules.unit = unit = elaborate(self._config)
+        m.submodules.unit = unit = elaborate(self._config, behavioural=self._behavioural)
         inputs = Cat(getattr(unit, name) for name in self._config.inputs)
         outputs = Cat(getattr(unit, name) for name in self._config.outputs)
         shift_in = Signal(len(inputs), reset_less=True)

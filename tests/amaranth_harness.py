@@ -8,12 +8,13 @@ from sim.units import evaluate
 from sim.vectors import as_python_ints, sample_count
 
 
-def simulate(config, inputs):
-    """Outputs of the elaborated component of ``config`` for ``inputs`` (a vectors dict).
+def simulate(config, inputs, *, dut=None):
+    """Outputs of the elaborated component of ``config`` (or ``dut`` with its ports) for
+    ``inputs`` (a vectors dict).
 
     One vector per clock cycle; a pipelined unit's outputs are read ``config.latency`` cycles on.
     """
-    dut = elaborate(config)
+    dut = dut if dut is not None else elaborate(config)
     driven = {name: as_python_ints(inputs[name], port.width)
               for name, port in config.inputs.items()}
     responses = {name: [] for name in config.outputs}

@@ -9,9 +9,18 @@ from hwgen.designs import parse_design
 def test_report_files_and_baselines(tmp_path):
     rows = make_report(["mul8-3330", "popcount-16-maj_not"], ["asic"], tmp_path,
                        progress=lambda message: None)
-    assert [row["design"] for row in rows] == ["mul8-3330", "popcount-16-maj_not"]
-    assert [row["exact"] for row in rows] == ["mul8-0000", "popcount-16-exact"]
-    assert all(-1 < row["cost_vs_exact"] < 0 for row in rows)  # both smaller than exact
+    by_name = {row["design"]: row for row in rows}
+    assert list(by_name) == ["mul8-3330", "popcount-16-maj_not", "mul8-0000",
+                             "mul8-0000-behavioural", "popcount-16-exact",
+                             "popcount-16-exact-behavioural"]
+    assert [row["exact"] for row in rows] == ["mul8-0000", "popcount-16-exact"] + [
+        "mul8-0000"] * 2 + ["popcount-16-exact"] * 2
+    for approximate in ("mul8-3330", "popcount-16-maj_not"):
+        assert -1 < by_name[approximate]["cost_vs_exact"] < 0
+        assert -1 < by_name[approximate]["cost_vs_behavioural"] < 0
+    for baseline in ("mul8-0000-behavioural", "popcount-16-exact-behavioural"):
+        assert by_name[baseline]["cost_vs_behavioural"] == 0
+        assert by_name[baseline]["error_rate"] == 0
     assert json.loads((tmp_path / "report.json").read_text()) == rows
     markdown = (tmp_path / "report.md").read_text()
     assert "## asic" in markdown and "| mul8-3330 |" in markdown
