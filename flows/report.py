@@ -104,7 +104,8 @@ def to_markdown(rows, targets):
             speed = (f"{row['fmax_mhz']} | {_percent(row.get('fmax_vs_exact'))} | "
                      f"{row['lut4_per_input_bit']} |" if fpga else f"{row['depth']} |")
             parts.append(f"| {row['design']} | {row[key]} | {_percent(row['cost_vs_exact'])} | "
-                         f"{_percent(row['cost_vs_behavioural'])} | {speed} {row['error_rate']:.4f} | {row['mred']:.4g} | {row['wce']} |")
+                         f"{_percent(row['cost_vs_behavioural'])} | {speed} "
+                         f"{row['error_rate']:.4f} | {row['mred']:.4g} | {row['wce']} |")
     return "\n".join(parts) + "\n"
 
 

@@ -34,4 +34,5 @@ def to_verilog(config, *, behavioural=False):
     Deterministic: source locations are left out, so the text depends only on the
     configuration and the tool versions, never on paths.
     """
-    return verilog.convert(elaborate(config, behavioural=behavioural), name=config.top_name, emit_src=False)
+    return verilog.convert(elaborate(config, behavioural=behavioural), name=config.top_name,
+                           emit_src=False)

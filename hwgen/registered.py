@@ -20,8 +20,8 @@ class RegisteredUnit(wiring.Component):
     """``config``'s unit between a serial-in input register and a parallel-load output register.
 
     Latency from a complete input vector to its output register: 1 cycle plus the unit's own
-    ``config.latency`` (none for the ``behavioural`` baseline). The unit sees a new vector every cycle (the input register shifts by one
-    bit per cycle).
+    ``config.latency`` (none for the ``behavioural`` baseline). The unit sees a new vector
+    every cycle (the input register shifts by one bit per cycle).
     """
 
     si: In(1)
