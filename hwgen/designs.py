@@ -36,7 +36,9 @@ FAMILIES = {"fa": FullAdderConfig, "popcount": PopcountConfig, "mul8": Multiplie
 PRESETS = (
     "fa-exact", "fa-maj_not", "fa-maj_only", "fa-inxa2", "fa-axa3",
     "popcount-16-exact", "popcount-64-exact", "popcount-256-exact", "popcount-1024-exact",
-    "popcount-64-maj_not", "popcount-256-maj_not", "popcount-256-maj_not-c3",
+    "popcount-256-exact-p2",
+    "popcount-64-maj_not", "popcount-256-maj_not", "popcount-1024-maj_not",
+    "popcount-256-maj_not-c3",
     "popcount-256-maj_not-l2", "popcount-256-axa3-c4", "popcount-256-inxa2-l1",
     "mul8-0000", "mul8-1110", "mul8-2220", "mul8-3330", "mul8-3300", "mul8-2200",
     "mul8-1111", "mul8-2222", "mul8-3333",
