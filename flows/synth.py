@@ -28,9 +28,9 @@ REPORT = "synth.json"
 # Generic cells for the ASIC estimate: Yosys gate type -> (cell name, area in um^2). Areas are
 # the widths, in placement sites of 0.46 um x 2.72 um (1.2512 um^2), of the drive-1 cells of the
 # open SkyWater sky130_fd_sc_hd library: INV, NAND2, NOR2 3 sites; AND2, OR2 5; XOR2, XNOR2 7;
-# MUX2 9; AOI21, OAI21 4. ABC maps onto Yosys' built-in gate set rather than a liberty or
-# genlib file because, under YoWASP (WASI), ABC cannot read a cell-library file: liberty fails
-# with "cannot stat liberty file" and genlib leaves no output. That set has no 3-input majority
+# MUX2 9; AOI21, OAI21 4; a pipeline flip-flop (dfxtp_1) 16. ABC maps onto Yosys' built-in
+# gate set rather than a liberty or genlib file because, under YoWASP (WASI), ABC cannot read a
+# cell-library file: liberty fails with "cannot stat liberty file" and genlib leaves no output. That set has no 3-input majority
 # cell (sky130 maj3_1, 8 sites), so a majority gate costs its AOI/OAI decomposition here.
 CELL_AREAS = {
     "$_NOT_":  ("INV", 3.7536),
@@ -43,7 +43,9 @@ CELL_AREAS = {
     "$_MUX_":  ("MUX2", 11.2608),
     "$_AOI3_": ("AOI21", 5.0048),
     "$_OAI3_": ("OAI21", 5.0048),
+    "$_DFF_P_": ("DFF", 20.0192),
 }
+_FLIP_FLOPS = {"$_DFF_P_"}
 NAND2_AREA = CELL_AREAS["$_NAND_"][1]
 _ABC_GATES = "AND,NAND,OR,NOR,XOR,XNOR,MUX,AOI3,OAI3"
 
@@ -187,10 +189,16 @@ def _synthesize_fpga(config, target, out_dir, progress, behavioural):
 
 
 def _logic_depth(netlist, top):
-    """Longest input-to-output path, in cells, of a flat combinational netlist."""
+    """Longest path, in cells, of a flat netlist: from an input port or flip-flop output to an
+    output port or flip-flop input."""
     module = netlist["modules"][top]
     driver = {}
+    ends = [bit for port in module["ports"].values() if port["direction"] == "output"
+            for bit in port["bits"]]
     for cell in module["cells"].values():
+        if cell["type"] in _FLIP_FLOPS:
+            ends += cell["connections"]["D"]
+            continue
         for pin, direction in cell["port_directions"].items():
             if direction == "output":
                 for bit in cell["connections"][pin]:
@@ -199,7 +207,7 @@ def _logic_depth(netlist, top):
 
     def depth(bit):
         cell = driver.get(bit)
-        if cell is None:  # an input port or a constant
+        if cell is None:  # an input port, a flip-flop or a constant
             return 0
         key = id(cell)
         if key not in depth_of:
@@ -208,9 +216,7 @@ def _logic_depth(netlist, top):
             depth_of[key] = 1 + max((depth(bit) for bit in inputs), default=0)
         return depth_of[key]
 
-    outputs = [bit for port in module["ports"].values() if port["direction"] == "output"
-               for bit in port["bits"]]
-    return max((depth(bit) for bit in outputs), default=0)
+    return max((depth(bit) for bit in ends), default=0)
 
 
 def _synthesize_asic(config, out_dir, progress, behavioural):

@@ -7,6 +7,7 @@ the golden model and the testbenches read the same description. This module impo
 """
 
 import dataclasses
+import re
 from dataclasses import asdict, dataclass
 from functools import cached_property
 
@@ -14,12 +15,15 @@ from .compressor_plan import TREES, build_plan
 from .fa_variants import APPROXIMATE_FA_VARIANTS, FA_VARIANTS
 
 __all__ = ["Port", "FullAdderConfig", "PopcountConfig", "MultiplierConfig", "AdderConfig",
-           "BLOCK_TYPES", "ADDER_KINDS", "MAX_POPCOUNT_WIDTH", "MAX_ADDER_WIDTH"]
+           "POPCOUNT_PLAN", "BLOCK_TYPES", "ADDER_KINDS", "MAX_POPCOUNT_WIDTH", "MAX_ADDER_WIDTH"]
 
 BLOCK_TYPES = "0123"
 ADDER_KINDS = ("ripple", "loa") + APPROXIMATE_FA_VARIANTS
 MAX_POPCOUNT_WIDTH = 4096
 MAX_ADDER_WIDTH = 32
+#: A popcount plan as named after the width: ``<fa>[-c<k>|-l<L>][-<tree>][-p<k>]``.
+POPCOUNT_PLAN = r"([a-z0-9_]+)(?:-c(\d+)|-l(\d+))?(?:-(chain|dadda|wallace))?(?:-p(\d+))?"
+_PLAN_FORM = "<fa>[-c<k>|-l<L>][-<tree>][-p<k>]"
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,10 @@ class Port:
     """A port of a generated unit; ``signed`` ports are two's complement."""
     width: int
     signed: bool = False
+
+
+def _optional_int(text):
+    return None if text is None else int(text)
 
 
 def _check_int(name, value, low, high):
@@ -142,9 +150,21 @@ class PopcountConfig(_Design):
         if self.pipeline is not None:
             _check_int("Popcount pipeline", self.pipeline, 1, levels)
 
+    @classmethod
+    def from_plan(cls, width, plan, *, xnor=False):
+        """The popcount of ``width`` inputs whose name ends in ``plan``, like ``maj_not-c3``."""
+        match = re.fullmatch(POPCOUNT_PLAN, plan) if isinstance(plan, str) else None
+        if match is None:
+            raise ValueError(f"Popcount plan must look like {_PLAN_FORM}, not {plan!r}")
+        fa, columns, levels, tree, pipeline = match.groups()
+        return cls(width, fa=fa, approx_columns=_optional_int(columns),
+                   approx_levels=_optional_int(levels), tree=tree, xnor=xnor,
+                   pipeline=_optional_int(pipeline))
+
     @property
-    def name(self):
-        name = f"{'xnorpop' if self.xnor else 'popcount'}-{self.width}-{self.fa}"
+    def plan_name(self):
+        """The name after the width: ``maj_not-c3``, ``exact``, ..."""
+        name = self.fa
         if self.approx_columns is not None:
             name += f"-c{self.approx_columns}"
         if self.approx_levels is not None:
@@ -154,6 +174,10 @@ class PopcountConfig(_Design):
         if self.pipeline is not None:
             name += f"-p{self.pipeline}"
         return name
+
+    @property
+    def name(self):
+        return f"{'xnorpop' if self.xnor else 'popcount'}-{self.width}-{self.plan_name}"
 
     def stage(self, level):
         """Pipeline registers a signal of tree level ``level`` (0: the inputs) has passed."""

@@ -26,7 +26,8 @@ import re
 import tomllib
 from pathlib import Path
 
-from .config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig
+from .config import (POPCOUNT_PLAN, AdderConfig, FullAdderConfig, MultiplierConfig,
+                     PopcountConfig)
 
 __all__ = ["DesignError", "parse_design", "design_from_dict", "load_design", "PRESETS"]
 
@@ -51,8 +52,7 @@ class DesignError(ValueError):
     """A design name or file that does not describe a valid configuration."""
 
 
-_POPCOUNT = re.compile(
-    r"^(popcount|xnorpop)-(\d+)-([a-z0-9_]+)(?:-c(\d+)|-l(\d+))?(?:-(chain|dadda|wallace))?(?:-p(\d+))?$")
+_POPCOUNT = re.compile(rf"^(popcount|xnorpop)-(\d+)-({POPCOUNT_PLAN})$")
 _MULTIPLIER = re.compile(r"^(s?mul8)-(\w+)$")
 _ADDER = re.compile(r"^add-(\d+)-([a-z0-9_]+)(?:-(\d+))?$")
 _FULL_ADDER = re.compile(r"^fa-([a-z_0-9]+)$")
@@ -66,10 +66,6 @@ _FORMS = {
 }
 
 
-def _optional_int(text):
-    return None if text is None else int(text)
-
-
 def _from_name(name):
     family = name.split("-", 1)[0]
     if family not in _FORMS:
@@ -78,13 +74,11 @@ def _from_name(name):
     if match := _FULL_ADDER.match(name):
         return FullAdderConfig(match[1])
     if match := _POPCOUNT.match(name):
-        return PopcountConfig(int(match[2]), fa=match[3], approx_columns=_optional_int(match[4]),
-                              approx_levels=_optional_int(match[5]), tree=match[6],
-                              xnor=match[1] == "xnorpop", pipeline=_optional_int(match[7]))
+        return PopcountConfig.from_plan(int(match[2]), match[3], xnor=match[1] == "xnorpop")
     if match := _MULTIPLIER.match(name):
         return MultiplierConfig(match[2], signed=match[1] == "smul8")
     if match := _ADDER.match(name):
-        return AdderConfig(int(match[1]), match[2], _optional_int(match[3]) or 0)
+        return AdderConfig(int(match[1]), match[2], int(match[3] or 0))
     raise DesignError(f"Design name must look like {_FORMS[family]}, not {name!r}")
 
 

@@ -51,6 +51,9 @@ def test_asic(tmp_path):
     assert approximate["area_nand2"] < exact["area_nand2"]
     full_adder = synthesize(parse_design("fa-exact"), "asic", tmp_path / "fa")
     assert full_adder["depth"] >= 2  # a sum needs two levels of 2-input XOR
+    pipelined = synthesize(parse_design("popcount-16-exact-p1"), "asic", tmp_path / "p1")
+    assert pipelined["cells_by_type"]["DFF"] > 0
+    assert pipelined["depth"] < exact["depth"]  # register to register
 
 
 # Faults are injected into nextpnr: Amaranth also reads YOSYS, for its own Verilog output.
