@@ -10,6 +10,7 @@ import sys
 
 from hwgen.bist_plan import DEFAULT_CYCLES
 from hwgen.designs import PRESETS, DesignError, parse_design
+from sim.bnn_train import DEFAULT_LAYERS, TrainOptions
 from sim.characterize import DEFAULT_SAMPLES
 
 from .errors import FlowError
@@ -45,10 +46,70 @@ def _presets(args):
 def _generate(args):
     from .generate import generate
 
-    config = parse_design(args.design)
+    config = _bnn_options(args, parse_design(args.design))
     manifest = generate(config, args.output)
     verilog = next(iter(manifest["files"]))
     print(f"{config.name}: wrote {args.output}/{verilog} and {args.output}/manifest.json")
+
+
+def _int_list(text):
+    """``64,128,10`` as a tuple of positive integers, or one integer."""
+    values = tuple(_positive_int(part) for part in text.split(","))
+    return values if len(values) > 1 else values[0]
+
+
+def _bnn_options(args, config):
+    """``config`` with the BNN options of the command line applied."""
+    changes = {name: getattr(args, name) for name in ("weights", "pe", "simd", "popcount")
+               if getattr(args, name, None) is not None}
+    if not changes:
+        return config
+    if config.family != "bnn":
+        raise DesignError(f"--{', --'.join(changes)} apply to bnn designs, not {config.name}")
+    if "popcount" in changes:
+        plans = tuple(changes["popcount"].split(","))
+        changes["popcount"] = plans if len(plans) > 1 else plans[0]
+    try:
+        return config.replace(**changes)
+    except (TypeError, ValueError) as error:
+        raise DesignError(str(error)) from None
+
+
+def _add_bnn_options(verb):
+    group = verb.add_argument_group("bnn designs")
+    group.add_argument("--weights", metavar="MODEL.npz", help="a model from 'axbnn train'")
+    group.add_argument("--pe", type=_int_list, metavar="P[,P...]",
+                       help="neurons computed in parallel, for every layer or per layer")
+    group.add_argument("--simd", type=_int_list, metavar="S[,S...]",
+                       help="input bits per cycle, for every layer or per layer")
+    group.add_argument("--popcount", metavar="PLAN[,PLAN...]",
+                       help="popcount plan like exact or maj_not-c3, for every layer or per layer")
+
+
+def _train(args):
+    from sim.bnn_data import DataError, load_dataset
+    from sim.bnn_train import TrainOptions, train
+
+    try:
+        dataset = load_dataset(args.dataset)
+        options = TrainOptions(layers=args.layers, epochs=args.epochs, seed=args.seed)
+    except (DataError, ValueError) as error:
+        raise DesignError(str(error)) from None
+
+    def progress(epoch, epochs, line):
+        width = 30
+        done = width * epoch // epochs
+        print(f"\r[{'#' * done}{'.' * (width - done)}] {line}", file=sys.stderr, flush=True,
+              end="\n" if epoch == epochs or args.verbose else "")
+
+    try:
+        model, _ = train(dataset, options, progress=progress)
+    except ValueError as error:
+        raise DesignError(str(error)) from None
+    model.save(args.output)
+    print(f"wrote {args.output}: test accuracy {model.metadata['test_accuracy']:.2%} "
+          f"({model.metadata['test_samples']} {dataset.name} images), "
+          f"{model.metadata['train_seconds']} s")
 
 
 def _format_metric(value):
@@ -148,7 +209,19 @@ def _parser():
     verb = verbs.add_parser("generate", help="write a design's Verilog and manifest.json")
     verb.add_argument("design", metavar="DESIGN")
     verb.add_argument("-o", "--output", required=True, metavar="DIR")
+    _add_bnn_options(verb)
     verb.set_defaults(run=_generate)
+
+    verb = verbs.add_parser("train", help="train a binary MLP and export it for the BNN engine")
+    verb.add_argument("--dataset", default="digits", metavar="digits|FILE.npz",
+                      help="scikit-learn's digits (default) or x_train, y_train, x_test, y_test")
+    verb.add_argument("--layers", type=_int_list, default=DEFAULT_LAYERS, metavar="N,N,...",
+                      help="sizes, inputs first (default %(default)s)")
+    verb.add_argument("--epochs", type=_positive_int, default=TrainOptions.epochs)
+    verb.add_argument("--seed", type=int, default=TrainOptions.seed)
+    verb.add_argument("--verbose", action="store_true", help="keep every epoch's line")
+    verb.add_argument("-o", "--output", required=True, metavar="MODEL.npz")
+    verb.set_defaults(run=_train)
 
     verb = verbs.add_parser("characterize", help="error metrics against exact arithmetic")
     verb.add_argument("design", metavar="DESIGN")

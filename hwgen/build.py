@@ -4,6 +4,8 @@ from amaranth.back import verilog
 
 from .adder import ApproxAdder
 from .behavioural import Behavioural
+from .bnn_config import BNNConfig
+from .bnn_engine import BNNEngine
 from .config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig
 from .fulladder import FullAdder
 from .mul8 import ApproxMultiplier8, SignMagnitudeMultiplier8
@@ -25,6 +27,8 @@ def elaborate(config, *, behavioural=False):
         return SignMagnitudeMultiplier8(config) if config.signed else ApproxMultiplier8(config)
     if isinstance(config, AdderConfig):
         return ApproxAdder(config)
+    if isinstance(config, BNNConfig):
+        return BNNEngine(config)
     raise TypeError(f"Configuration must be one of hwgen.config's, not {config!r}")
 
 

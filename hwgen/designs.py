@@ -7,11 +7,14 @@ Names::
     xnorpop-<N>-<fa>[-c<k>|-l<L>][-<tree>][-p<k>]    xnorpop-64-exact
     mul8-<four digits 0-3>, smul8-<digits>           mul8-3330, smul8-2220
     add-<bits>-ripple, add-<bits>-<kind>-<k>         add-16-loa-4, add-16-maj_not-4
+    bnn-digits[-<plan>[+<plan>...]]                  bnn-digits, bnn-digits-maj_not-c3
 
 ``<tree>`` is ``chain``, ``wallace`` or ``dadda``; ``-p<k>`` registers every k tree levels.
+A BNN engine's ``<plan>`` is a popcount name after its width (``maj_not-c3``), for every layer
+or one per layer joined by ``+``; ``digits`` is the shipped model.
 
 A TOML file holds one configuration as top-level keys: ``family`` (``fa``, ``popcount``,
-``mul8``, ``add``) and that family's fields, for example::
+``mul8``, ``add``, ``bnn``) and that family's fields, for example::
 
     family = "popcount"
     width = 256
@@ -26,13 +29,14 @@ import re
 import tomllib
 from pathlib import Path
 
+from .bnn_config import BNNConfig
 from .config import (POPCOUNT_PLAN, AdderConfig, FullAdderConfig, MultiplierConfig,
                      PopcountConfig)
 
 __all__ = ["DesignError", "parse_design", "design_from_dict", "load_design", "PRESETS"]
 
 FAMILIES = {"fa": FullAdderConfig, "popcount": PopcountConfig, "mul8": MultiplierConfig,
-            "add": AdderConfig}
+            "add": AdderConfig, "bnn": BNNConfig}
 
 PRESETS = (
     "fa-exact", "fa-maj_not", "fa-maj_only", "fa-inxa2", "fa-axa3",
@@ -45,6 +49,7 @@ PRESETS = (
     "mul8-1111", "mul8-2222", "mul8-3333",
     "smul8-0000", "smul8-3330", "smul8-2220",
     "add-16-ripple", "add-16-loa-4", "add-16-maj_not-4", "add-16-axa3-4",
+    "bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2",
 )
 
 
@@ -56,6 +61,7 @@ _POPCOUNT = re.compile(rf"^(popcount|xnorpop)-(\d+)-({POPCOUNT_PLAN})$")
 _MULTIPLIER = re.compile(r"^(s?mul8)-(\w+)$")
 _ADDER = re.compile(r"^add-(\d+)-([a-z0-9_]+)(?:-(\d+))?$")
 _FULL_ADDER = re.compile(r"^fa-([a-z_0-9]+)$")
+_BNN = re.compile(r"^bnn-(digits)(?:-([a-z0-9_+-]+))?$")
 _FORMS = {
     "fa": "fa-<variant>",
     "popcount": "popcount-<N>-<fa>[-c<k>|-l<L>][-<tree>][-p<k>]",
@@ -63,6 +69,7 @@ _FORMS = {
     "mul8": "mul8-<four digits 0-3>",
     "smul8": "smul8-<four digits 0-3>",
     "add": "add-<bits>-ripple or add-<bits>-<kind>-<k>",
+    "bnn": "bnn-digits[-<plan>[+<plan>...]]",
 }
 
 
@@ -79,6 +86,9 @@ def _from_name(name):
         return MultiplierConfig(match[2], signed=match[1] == "smul8")
     if match := _ADDER.match(name):
         return AdderConfig(int(match[1]), match[2], int(match[3] or 0))
+    if match := _BNN.match(name):
+        plans = tuple((match[2] or "exact").split("+"))
+        return BNNConfig(match[1], popcount=plans if len(plans) > 1 else plans[0])
     raise DesignError(f"Design name must look like {_FORMS[family]}, not {name!r}")
 
 

@@ -1,0 +1,159 @@
+"""The configuration of a BNN engine: which trained model, how each layer folds, which popcount.
+
+Layer ``k`` computes its ``n_out`` neurons ``pe[k]`` at a time and reads its ``n_in`` input bits
+``simd[k]`` at a time (FINN's PE and SIMD): ``n_out / pe`` neuron folds times ``n_in / simd``
+synapse folds cycles per image. Every cycle each PE counts one SIMD-wide chunk of XNORed bits
+through the compressor tree ``popcount[k]`` (a plan name such as ``exact`` or ``maj_not-c3``)
+and adds it exactly to its accumulator. The golden model (:mod:`sim.bnn_infer`) and the
+generator (:mod:`hwgen.bnn_engine`) both follow this order. This module imports no Amaranth.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .bnn_model import DIGITS_MODEL, ModelError, load_model
+from .config import PopcountConfig, Port, _Design
+
+__all__ = ["BNNConfig", "SHIPPED_MODELS", "MAX_DEFAULT_PE", "MAX_DEFAULT_SIMD"]
+
+SHIPPED_MODELS = {"digits": DIGITS_MODEL}
+MAX_DEFAULT_PE = 16
+MAX_DEFAULT_SIMD = 32
+
+
+def _largest_divisor(n, limit):
+    return max(d for d in range(1, min(n, limit) + 1) if n % d == 0)
+
+
+def _per_layer(name, value, depth):
+    """``value`` as one entry per layer: a single value is used for every layer."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != depth:
+            raise ValueError(f"BNN {name} must give one value per layer ({depth}), "
+                             f"not {len(value)}")
+        return tuple(value)
+    return (value,) * depth
+
+
+@dataclass(frozen=True, eq=False)
+class BNNConfig(_Design):
+    """A binary MLP engine for ``weights`` (a shipped model name or an ``.npz`` path).
+
+    ``pe``, ``simd`` and ``popcount`` take one value for every layer or a list with one per
+    layer; ``pe``/``simd`` default to the largest divisor of each layer's size up to
+    :data:`MAX_DEFAULT_PE`/:data:`MAX_DEFAULT_SIMD`.
+    """
+    weights: str = "digits"
+    pe: tuple = None
+    simd: tuple = None
+    popcount: tuple = "exact"
+    family = "bnn"
+
+    def __post_init__(self):
+        model = self.model  # validates the file
+        depth, sizes = model.depth, model.layers
+        pe = _per_layer("pe", self.pe, depth)
+        simd = _per_layer("simd", self.simd, depth)
+        pe = tuple(_largest_divisor(n_out, MAX_DEFAULT_PE) if value is None else value
+                   for value, n_out in zip(pe, sizes[1:]))
+        simd = tuple(_largest_divisor(n_in, MAX_DEFAULT_SIMD) if value is None else value
+                     for value, n_in in zip(simd, sizes))
+        for layer, (p, s, n_in, n_out) in enumerate(zip(pe, simd, sizes, sizes[1:]), 1):
+            for name, value, size, what in (("PE", p, n_out, "neurons"),
+                                            ("SIMD", s, n_in, "inputs")):
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1 \
+                        or size % value:
+                    raise ValueError(f"BNN {name} of layer {layer} must divide its {size} "
+                                     f"{what}, not {value!r}")
+        popcount = _per_layer("popcount", self.popcount, depth)
+        for width, plan in zip(simd, popcount):
+            chunk = PopcountConfig.from_plan(width, plan, xnor=True)
+            if chunk.pipeline is not None:
+                raise ValueError(f"BNN popcount plans must be combinational, not {plan!r}")
+        object.__setattr__(self, "pe", pe)
+        object.__setattr__(self, "simd", simd)
+        object.__setattr__(self, "popcount", popcount)
+
+    @cached_property
+    def model(self):
+        """The :class:`~hwgen.bnn_model.BNNModel` the engine holds."""
+        if not isinstance(self.weights, (str, Path)):
+            raise TypeError(f"BNN weights must be a model name or a path, not {self.weights!r}")
+        path = SHIPPED_MODELS.get(str(self.weights), self.weights)
+        try:
+            return load_model(path)
+        except ModelError as error:
+            raise ValueError(f"BNN weights: {error}") from None
+
+    @property
+    def model_name(self):
+        weights = str(self.weights)
+        return weights if weights in SHIPPED_MODELS else Path(weights).stem
+
+    @property
+    def chunks(self):
+        """Per layer, the SIMD-input XNOR-popcount every PE evaluates each cycle."""
+        return tuple(PopcountConfig.from_plan(width, plan, xnor=True)
+                     for width, plan in zip(self.simd, self.popcount))
+
+    @property
+    def folds(self):
+        """Per layer, ``(neuron folds, synapse folds)``."""
+        sizes = self.model.layers
+        return tuple((n_out // p, n_in // s)
+                     for p, s, n_in, n_out in zip(self.pe, self.simd, sizes, sizes[1:]))
+
+    @property
+    def is_default_folding(self):
+        return self == BNNConfig(self.weights, popcount=self.popcount)
+
+    def __eq__(self, other):
+        return isinstance(other, BNNConfig) and self.to_dict() == other.to_dict()
+
+    def __hash__(self):
+        return hash(self.name)
+
+    @property
+    def name(self):
+        plans = set(self.popcount)
+        name = f"bnn-{self.model_name}"
+        if plans != {"exact"}:
+            name += "-" + (self.popcount[0] if len(plans) == 1 else "+".join(self.popcount))
+        if not self.is_default_folding:
+            name += f"-pe{'x'.join(map(str, self.pe))}-simd{'x'.join(map(str, self.simd))}"
+        return name
+
+    def exact(self):
+        return self.replace(popcount="exact")
+
+    @property
+    def description(self):
+        sizes = "-".join(map(str, self.model.layers))
+        return (f"binary MLP {sizes} ({self.model_name}), PE {self.pe}, SIMD {self.simd}, "
+                f"popcount {', '.join(self.popcount)}")
+
+    @property
+    def score_width(self):
+        """Bits of a last-layer score: the accumulated chunk counts of one neuron."""
+        chunk, (_, synapse_folds) = self.chunks[-1], self.folds[-1]
+        return (synapse_folds * ((1 << chunk.out_width) - 1)).bit_length()
+
+    @property
+    def cycles_per_image(self):
+        """Steady-state cycles between images: the slowest layer's folds, plus the cycles each
+        layer spends taking its input and handing on its output (see :mod:`hwgen.mvtu`)."""
+        return max(neuron * synapse for neuron, synapse in self.folds) + 2
+
+    @property
+    def inputs(self):
+        return {"image": Port(self.model.layers[0])}
+
+    @property
+    def outputs(self):
+        return {"label": Port(max(self.model.n_classes - 1, 1).bit_length()),
+                "scores": Port(self.score_width * self.model.n_classes)}
+
+    def to_dict(self):
+        return {"family": self.family, "weights": str(self.weights), "pe": list(self.pe),
+                "simd": list(self.simd), "popcount": list(self.popcount)}

@@ -1,0 +1,99 @@
+# amaranth: UnusedElaboratable=no
+"""The BNN engine in Amaranth's simulator: every score and class equals the golden model's
+under random back-pressure, throughput is as documented, and a wrong weight bit or threshold is
+caught."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from amaranth.sim import Simulator
+
+from hwgen.bnn_config import BNNConfig
+from hwgen.bnn_engine import BNNEngine
+from hwgen.designs import parse_design
+from sim.bnn_data import load_dataset
+from sim.bnn_infer import infer
+
+IMAGES = 24
+
+
+@pytest.fixture(scope="module")
+def images():
+    dataset = load_dataset()
+    return parse_design("bnn-digits").model.binarize(dataset.x_test[:IMAGES])
+
+
+def _bits_to_int(bits):
+    return int(sum(int(bit) << index for index, bit in enumerate(bits)))
+
+
+def run_engine(engine, images, *, stall=0.0, seed=0):
+    """``(labels, scores, accept_cycles)``; the consumer drops ready with probability
+    ``stall`` each cycle."""
+    rng = np.random.default_rng(seed)
+    results, accepted, cycle = [], [], [0]
+
+    async def clock(ctx):
+        async for _ in ctx.tick():
+            cycle[0] += 1
+
+    async def producer(ctx):
+        for image in images:
+            ctx.set(engine.i.payload, _bits_to_int(image))
+            ctx.set(engine.i.valid, 1)
+            await ctx.tick().until(engine.i.ready)
+            accepted.append(cycle[0])
+        ctx.set(engine.i.valid, 0)
+
+    async def consumer(ctx):
+        while len(results) < len(images):
+            ready = rng.random() >= stall
+            ctx.set(engine.o.ready, ready)
+            *_, valid, payload = await ctx.tick().sample(engine.o.valid, engine.o.payload)
+            if valid and ready:
+                results.append((int(payload.label), [int(score) for score in payload.scores]))
+
+    simulator = Simulator(engine)
+    simulator.add_clock(1e-6)
+    simulator.add_process(clock)
+    simulator.add_testbench(producer)
+    simulator.add_testbench(consumer)
+    simulator.run_until(1e-6 * 200 * (len(images) + 5))
+    labels = np.array([label for label, _ in results])
+    scores = np.array([score for _, score in results])
+    return labels, scores, accepted
+
+
+@pytest.mark.parametrize("design, stall", [("bnn-digits", 0.3), ("bnn-digits-maj_not-c2", 0.5),
+                                           ("bnn-digits-maj_not-l1", 0.0)])
+def test_matches_golden_model(design, stall, images):
+    config = parse_design(design)
+    labels, scores, _ = run_engine(BNNEngine(config), images, stall=stall)
+    expected = infer(config, images)
+    np.testing.assert_array_equal(scores, expected["scores"])
+    np.testing.assert_array_equal(labels, expected["labels"])
+
+
+def test_throughput(images):
+    config = parse_design("bnn-digits")
+    _, _, accepted = run_engine(BNNEngine(config), images)
+    assert set(np.diff(accepted[4:])) == {config.cycles_per_image}
+
+
+@pytest.mark.parametrize("fault", ["weight", "threshold"])
+def test_a_wrong_parameter_is_caught(fault, images, tmp_path):
+    config = parse_design("bnn-digits")
+    model = config.model
+    weights, thresholds = list(model.weights), list(model.thresholds)
+    if fault == "weight":
+        weights[1] = weights[1].copy()
+        weights[1][5, 7] ^= 1
+    else:
+        thresholds[0] = thresholds[0].copy()
+        thresholds[0][:8] += 3
+    dataclasses.replace(model, weights=tuple(weights), thresholds=tuple(thresholds)).save(
+        tmp_path / "broken.npz")
+    broken = BNNConfig(str(tmp_path / "broken.npz"))
+    _, scores, _ = run_engine(BNNEngine(broken), images)
+    assert not np.array_equal(scores, infer(config, images)["scores"])
