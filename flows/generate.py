@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+from hwgen.bnn_config import BNNConfig
 from hwgen.config import PopcountConfig
 
 from .errors import FlowError
@@ -33,7 +34,29 @@ def _structure(config):
         plan = config.plan
         return {"full_adders": plan.count("full"), "half_adders": plan.count("half"),
                 "approximate_full_adders": plan.count("approximate"), "levels": plan.levels}
+    if isinstance(config, BNNConfig):
+        return _bnn_structure(config)
     return {}
+
+
+def _bnn_structure(config):
+    """The model's hash, the folding, the speed and the accuracy the golden model expects."""
+    from sim.bnn_data import DataError, load_dataset
+    from sim.bnn_infer import accuracy
+
+    model = config.model
+    structure = {
+        "model_sha256": model.sha256, "layers": list(model.layers),
+        "folds": [{"neuron": neuron, "synapse": synapse} for neuron, synapse in config.folds],
+        "cycles_per_image": config.cycles_per_image, "model_metadata": model.metadata,
+    }
+    try:
+        dataset = load_dataset(model.metadata.get("dataset", "digits"))
+    except DataError:
+        return structure  # trained on a file that is not at hand: accuracy unknown
+    structure["expected_test_accuracy"] = accuracy(config, model.binarize(dataset.x_test),
+                                                   dataset.y_test)
+    return structure
 
 
 def _write_atomically(path, text):

@@ -78,6 +78,7 @@ TARGETS = tuple(FPGA_TARGETS) + ("asic",)
 _SYNTH = {"ice40": "synth_ice40", "ecp5": "synth_ecp5 -nowidelut -nodsp"}
 _LUTS = {"SB_LUT4", "LUT4"}
 _CARRIES = {"SB_CARRY", "CCU2C"}
+_RAMS = {"SB_RAM40_4K", "DP16KD"}  # block RAMs: 4 kbit on iCE40, 18 kbit on ECP5
 _FF_PREFIXES = ("SB_DFF", "TRELLIS_FF")
 _OUTPUT_ARGS = {"ice40": "--asc", "ecp5": "--textcfg"}
 _OUTPUT_SUFFIX = {"ice40": ".asc", "ecp5": ".config"}
@@ -115,10 +116,12 @@ def _cells(stat, module):
 
 
 def _fpga_figures(cells):
-    figures = {"lut4": 0, "carry": 0, "ff": 0, "other_cells": {}}
+    figures = {"lut4": 0, "carry": 0, "ff": 0, "ram": 0, "other_cells": {}}
     for cell, count in sorted(cells.items()):
         if cell in _LUTS:
             figures["lut4"] += count
+        elif cell in _RAMS:
+            figures["ram"] += count
         elif cell in _CARRIES:
             figures["carry"] += count
         elif cell.startswith(_FF_PREFIXES):
@@ -175,10 +178,14 @@ def _synthesize_fpga(config, target, out_dir, progress, behavioural):
     clocks = list(report.get("fmax", {}).values())
 
     figures = _fpga_figures(_cells(stat, f"{top}.unit"))
+    fmax = round(clocks[0]["achieved"], 2) if clocks else None
+    if hasattr(config, "cycles_per_image"):
+        figures["cycles_per_image"] = config.cycles_per_image
+        figures["images_per_second"] = round(fmax * 1e6 / config.cycles_per_image) if fmax else None
     return {
         **figures,
         "lut4_per_input_bit": round(figures["lut4"] / config.input_bits, 4),
-        "fmax_mhz": round(clocks[0]["achieved"], 2) if clocks else None,
+        "fmax_mhz": fmax,
         "clock_constraint_mhz": target.frequency_mhz,
         "critical_path": _critical_path(report),
         "wrapper_cells": _cells(stat, top),

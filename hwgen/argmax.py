@@ -16,7 +16,9 @@ def result_layout(score_width, classes):
 class Argmax(wiring.Component):
     """Passes each score vector on with the index of its largest score; the lowest index wins
     a tie, as NumPy's ``argmax`` does. Combinational: ``valid`` and ``ready`` pass straight
-    through, so it adds no latency.
+    through, so it adds no latency. The comparisons form a tournament tree (log2 of the class
+    count deep, not a chain): a right-hand contender, holding higher indices, wins only when
+    strictly greater.
     """
 
     def __init__(self, score_width, classes):
@@ -29,11 +31,17 @@ class Argmax(wiring.Component):
     def elaborate(self, platform):
         m = Module()
         scores = self.i.payload
-        best, label = scores[0], 0
-        for index in range(1, self._classes):
-            larger = Signal(name=f"larger{index}")
-            m.d.comb += larger.eq(scores[index] > best)
-            best, label = Mux(larger, scores[index], best), Mux(larger, index, label)
+        contenders = [(scores[index], index) for index in range(self._classes)]
+        while len(contenders) > 1:
+            rounds = []
+            for (left, left_label), (right, right_label) in zip(contenders[::2],
+                                                                 contenders[1::2]):
+                right_wins = Signal(name=f"right_wins{len(contenders)}_{len(rounds)}")
+                m.d.comb += right_wins.eq(right > left)
+                rounds.append((Mux(right_wins, right, left),
+                               Mux(right_wins, right_label, left_label)))
+            contenders = rounds + contenders[len(rounds) * 2:]
+        _, label = contenders[0]
         m.d.comb += [self.o.payload.scores.eq(scores), self.o.payload.label.eq(label),
                      self.o.valid.eq(self.i.valid), self.i.ready.eq(self.o.ready)]
         return m

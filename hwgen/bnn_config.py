@@ -18,7 +18,7 @@ from .config import PopcountConfig, Port, _Design
 __all__ = ["BNNConfig", "SHIPPED_MODELS", "MAX_DEFAULT_PE", "MAX_DEFAULT_SIMD"]
 
 SHIPPED_MODELS = {"digits": DIGITS_MODEL}
-MAX_DEFAULT_PE = 16
+MAX_DEFAULT_PE = 4
 MAX_DEFAULT_SIMD = 32
 
 

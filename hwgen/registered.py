@@ -1,4 +1,4 @@
-"""A synthesis wrapper: any combinational unit between registers, on four pins.
+"""A synthesis wrapper: any generated unit between registers, on four pins.
 
 Inputs arrive through a shift register (``si``, flip-flops only, no LUTs) and the registered
 outputs leave through another (``load`` copies them in, then they shift out on ``so``). So a
@@ -40,8 +40,10 @@ class RegisteredUnit(wiring.Component):
     def elaborate(self, platform):
         m = Module()
         m.submodules.unit = unit = elaborate(self._config, behavioural=self._behavioural)
-        inputs = Cat(getattr(unit, name) for name in self._config.inputs)
-        outputs = Cat(getattr(unit, name) for name in self._config.outputs)
+        # Every port, streams' valid and ready included, by its direction.
+        members = list(unit.signature.flatten(unit))
+        inputs = Cat(value for _, member, value in members if member.flow == In)
+        outputs = Cat(value for _, member, value in members if member.flow == Out)
         shift_in = Signal(len(inputs), reset_less=True)
         result = Signal(len(outputs), reset_less=True)
         shift_out = Signal(len(outputs), reset_less=True)

@@ -9,13 +9,14 @@ import numpy as np
 import pytest
 from amaranth.sim import Simulator
 
+from hwgen.argmax import Argmax
 from hwgen.bnn_config import BNNConfig
 from hwgen.bnn_engine import BNNEngine
 from hwgen.designs import parse_design
 from sim.bnn_data import load_dataset
 from sim.bnn_infer import infer
 
-IMAGES = 24
+IMAGES = 12
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +98,21 @@ def test_a_wrong_parameter_is_caught(fault, images, tmp_path):
     broken = BNNConfig(str(tmp_path / "broken.npz"))
     _, scores, _ = run_engine(BNNEngine(broken), images)
     assert not np.array_equal(scores, infer(config, images)["scores"])
+
+
+@pytest.mark.parametrize("scores", [[3, 9, 9, 1, 9, 0, 2, 2, 8, 9], [5] * 10,
+                                    [0, 0, 0, 0, 0, 0, 0, 0, 0, 7], [7, 6, 5, 4, 3, 2, 1, 0, 0, 0],
+                                    [1, 2, 3, 4, 5, 6, 7, 8, 9, 9]])
+def test_argmax_picks_the_lowest_index_of_the_largest(scores):
+    unit = Argmax(4, 10)
+    seen = {}
+
+    async def testbench(ctx):
+        for index, score in enumerate(scores):
+            ctx.set(unit.i.payload[index], score)
+        seen["label"] = ctx.get(unit.o.payload.label)
+
+    simulator = Simulator(unit)
+    simulator.add_testbench(testbench)
+    simulator.run()
+    assert seen["label"] == int(np.argmax(scores))

@@ -8,15 +8,7 @@ from boards.simulate import simulate_selftest
 from faults import StuckAt
 from flows.cli import main
 from flows.errors import FlowError
-from flows.simulators import SIMULATORS, available_simulators
 from hwgen.designs import parse_design
-
-
-@pytest.fixture(params=SIMULATORS)
-def simulator(request):
-    if request.param not in available_simulators():
-        pytest.skip(f"{request.param} is not installed")
-    return request.param
 
 
 def test_selftest_in_simulator(simulator, tmp_path):

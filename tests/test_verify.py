@@ -8,7 +8,6 @@ is installed and skips with the reason otherwise.
 import pytest
 
 import flows.verify
-from flows.simulators import SIMULATORS, available_simulators
 from flows.verify import verify
 from hwgen.config import MultiplierConfig
 from hwgen.designs import parse_design
@@ -30,14 +29,6 @@ SAMPLED = [
     ("add-16-loa-4", 5000),
     ("add-16-maj_not-4", 5000),
 ]
-
-
-@pytest.fixture(params=SIMULATORS)
-def simulator(request):
-    if request.param not in available_simulators():
-        pytest.skip(f"{request.param} is not installed "
-                    f"({'apt-get install iverilog' if request.param == 'icarus' else 'pip'})")
-    return request.param
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,107 @@
+"""Stream a data set through a generated BNN engine in a real simulator and check every score.
+
+One build per configuration and simulator; the whole test split goes through it with random
+back-pressure on the output. Every class and every score is compared with
+:func:`sim.bnn_infer.infer`.
+"""
+
+import json
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from sim.bnn_data import load_dataset
+from sim.bnn_infer import infer
+
+from .cocotb_run import log_tail, run_cocotb
+from .errors import FlowError
+
+__all__ = ["verify_bnn", "BNNVerification", "DEFAULT_STALL"]
+
+DEFAULT_STALL = 0.3
+_SHOWN_MISMATCHES = 10
+
+
+@dataclass
+class BNNVerification:
+    design: str
+    simulator: str
+    images: int
+    results: int
+    wrong_labels: int
+    wrong_scores: int
+    accuracy: float
+    mismatches: list = field(default_factory=list)
+    build_seconds: float = 0.0
+    run_seconds: float = 0.0
+
+    @property
+    def ok(self):
+        return self.results == self.images and self.wrong_scores == 0 and self.wrong_labels == 0
+
+    def summary(self):
+        agree = self.images - max(self.wrong_scores, self.wrong_labels)
+        return (f"{self.design} on {self.simulator}: {agree} of {self.images} images agree "
+                f"with the golden model in class and every score; accuracy "
+                f"{self.accuracy:.2%} (build {self.build_seconds:.1f} s, run "
+                f"{self.run_seconds:.1f} s)")
+
+
+def _decode(config, payload):
+    label_width = config.outputs["label"].width
+    score_width = config.score_width
+    scores = [(payload >> (label_width + index * score_width)) & ((1 << score_width) - 1)
+              for index in range(config.model.n_classes)]
+    return payload & ((1 << label_width) - 1), scores
+
+
+def verify_bnn(config, *, simulator="verilator", images=None, stall=DEFAULT_STALL, seed=0,
+               build_dir=None, dataset=None):
+    """Stream ``images`` test images (default: all) of ``dataset`` (default: the model's)."""
+    from hwgen.build import to_verilog
+
+    if build_dir is None:
+        with tempfile.TemporaryDirectory(prefix="axbnn-verify-") as temporary:
+            return verify_bnn(config, simulator=simulator, images=images, stall=stall,
+                              seed=seed, build_dir=temporary, dataset=dataset)
+    if not 0 <= stall < 1:
+        raise FlowError(f"Stall probability must be from 0 to below 1, not {stall!r}")
+    dataset = dataset or load_dataset(config.model.metadata.get("dataset", "digits"))
+    bits = config.model.binarize(dataset.x_test[:images])
+    labels = dataset.y_test[:images]
+    expected = infer(config, bits)
+    work = (Path(build_dir) / f"{simulator}-{config.top_name}").resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    stimulus, response = work / "stimulus.json", work / "response.json"
+    response.unlink(missing_ok=True)
+    weights = 1 << np.arange(bits.shape[1], dtype=object)
+    stimulus.write_text(json.dumps({
+        "images": [int(np.sum(row.astype(object) * weights)) for row in bits],
+        "stall": stall, "seed": seed,
+        "max_cycles": 4 * len(bits) * (config.cycles_per_image + 8) + 200,
+    }))
+    build_seconds, run_seconds, log = run_cocotb(
+        to_verilog(config), config.top_name, simulator=simulator, work=work,
+        test_module="flows.bnn_tb", seed=seed,
+        extra_env={"AXBNN_STIMULUS": str(stimulus), "AXBNN_RESPONSE": str(response)})
+    if not response.exists():
+        raise FlowError(f"{simulator} ran {config.name} but the testbench wrote no response; "
+                        f"last lines of {log}:\n{log_tail(log)}")
+    decoded = [_decode(config, payload) for payload in json.loads(response.read_text())]
+    mismatches, wrong_labels, wrong_scores = [], 0, 0
+    for index, (label, scores) in enumerate(decoded):
+        label_ok = label == expected["labels"][index]
+        scores_ok = scores == expected["scores"][index].tolist()
+        wrong_labels += not label_ok
+        wrong_scores += not scores_ok
+        if not (label_ok and scores_ok) and len(mismatches) < _SHOWN_MISMATCHES:
+            mismatches.append({"image": index, "simulated": {"label": label, "scores": scores},
+                               "expected": {"label": int(expected["labels"][index]),
+                                            "scores": expected["scores"][index].tolist()}})
+    simulated_labels = np.array([label for label, _ in decoded])
+    accuracy = float(np.mean(simulated_labels == labels[:len(decoded)])) if decoded else 0.0
+    return BNNVerification(config.name, simulator, len(bits), len(decoded), wrong_labels,
+                           wrong_scores, accuracy, mismatches, build_seconds, run_seconds)

@@ -1,0 +1,73 @@
+"""Training and export: batch norm folds exactly into thresholds, the exported network keeps the
+trained network's decisions, and the golden inference follows the engine's chunked order."""
+
+import numpy as np
+import pytest
+
+from hwgen.designs import parse_design
+from sim.bnn_data import DIGITS_TRAIN, DataError, Dataset, load_dataset
+from sim.bnn_infer import infer
+from sim.bnn_train import TrainOptions, _Network, export, train
+
+
+def test_export_folds_batch_norm_exactly():
+    rng = np.random.default_rng(4)
+    network = _Network.initial((12, 9, 5), rng)
+    network.gamma[0] = np.array([1.5, -0.7, 0.0, 0.0, 2.0, -3.0, 0.4, -0.2, 1.0])
+    network.beta[0] = np.array([0.3, 0.2, 0.5, -0.5, -4.0, 0.1, 0.0, -0.3, 9.0])
+    network.mean[0] = rng.normal(0, 2, 9)
+    network.var[0] = rng.uniform(0.5, 4, 9)
+    model = export(network, 0.5, {})
+    bits = rng.integers(0, 2, (500, 12), dtype=np.uint8)
+    # The float network's hidden decisions, in plain arithmetic.
+    z = (2.0 * bits - 1) @ np.where(network.weights[0] >= 0, 1.0, -1.0).T
+    y = network.gamma[0] * (z - network.mean[0]) / np.sqrt(network.var[0] + 1e-5) + network.beta[0]
+    p = (bits[:, None, :] == model.weights[0][None]).sum(axis=2)
+    np.testing.assert_array_equal(p >= model.thresholds[0], y >= 0)
+
+
+def test_training_on_toy_data_exports_what_it_learned():
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 2, (400, 16)).astype(float)
+    y = (x[:, :8].sum(axis=1) > x[:, 8:].sum(axis=1)).astype(np.int64)
+    dataset = Dataset("toy", x[:300], y[:300], x[300:], y[300:], 0.5)
+    lines = []
+    model, history = train(dataset, TrainOptions(layers=(16, 32, 2), epochs=15),
+                           progress=lambda epoch, epochs, line: lines.append(line))
+    assert len(lines) == len(history) == 15 and lines[-1].startswith("epoch 15/15: loss ")
+    assert model.metadata["test_accuracy"] == model.metadata["float_test_accuracy"]
+    assert model.metadata["test_accuracy"] > 0.8
+
+
+def test_digits_golden_inference():
+    dataset, config = load_dataset(), parse_design("bnn-digits")
+    assert (len(dataset.y_train), len(dataset.y_test)) == (DIGITS_TRAIN, 360)
+    bits = config.model.binarize(dataset.x_test)
+    exact = infer(config, bits)
+    # Plain arithmetic, no chunks and no plans, agrees with the exact engine's model.
+    hidden = bits
+    for weights, thresholds in zip(config.model.weights, config.model.thresholds):
+        hidden = ((hidden[:, None, :] == weights[None]).sum(axis=2) >= thresholds)
+        hidden = hidden.astype(np.uint8)
+    scores = (hidden[:, None, :] == config.model.weights[-1][None]).sum(axis=2)
+    np.testing.assert_array_equal(exact["scores"], scores)
+    assert np.mean(exact["labels"] == dataset.y_test) == config.model.metadata["test_accuracy"]
+    approximate = infer(parse_design("bnn-digits-maj_not-c2"), bits)
+    assert not np.array_equal(approximate["scores"], exact["scores"])
+
+
+def test_layers_must_fit_the_data():
+    with pytest.raises(ValueError, match=r"^Layers must start with the data set's 64 features "
+                                         r"and end with its 10 classes, not \(64, 32, 9\)$"):
+        train(load_dataset(), TrainOptions(layers=(64, 32, 9), epochs=1))
+
+
+def test_data_file_errors(tmp_path):
+    np.savez(tmp_path / "a.npz", x_train=np.zeros((4, 3)), y_train=np.zeros(4, dtype=int),
+             x_test=np.zeros((2, 3)))
+    with pytest.raises(DataError, match=r"it lacks y_test$"):
+        load_dataset(tmp_path / "a.npz")
+    np.savez(tmp_path / "b.npz", x_train=np.zeros((4, 3)), y_train=np.zeros(4),
+             x_test=np.zeros((2, 3)), y_test=np.zeros(2, dtype=int))
+    with pytest.raises(DataError, match=r"y_train must be 4 integer labels, not float64"):
+        load_dataset(tmp_path / "b.npz")
