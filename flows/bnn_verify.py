@@ -7,7 +7,6 @@ back-pressure on the output. Every class and every score is compared with
 
 import json
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 

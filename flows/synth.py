@@ -30,8 +30,9 @@ REPORT = "synth.json"
 # open SkyWater sky130_fd_sc_hd library: INV, NAND2, NOR2 3 sites; AND2, OR2 5; XOR2, XNOR2 7;
 # MUX2 9; AOI21, OAI21 4; a pipeline flip-flop (dfxtp_1) 16. ABC maps onto Yosys' built-in
 # gate set rather than a liberty or genlib file because, under YoWASP (WASI), ABC cannot read a
-# cell-library file: liberty fails with "cannot stat liberty file" and genlib leaves no output. That set has no 3-input majority
-# cell (sky130 maj3_1, 8 sites), so a majority gate costs its AOI/OAI decomposition here.
+# cell-library file: liberty fails with "cannot stat liberty file" and genlib leaves no output.
+# That set has no 3-input majority cell (sky130 maj3_1, 8 sites), so a majority gate costs its
+# AOI/OAI decomposition here.
 CELL_AREAS = {
     "$_NOT_":  ("INV", 3.7536),
     "$_NAND_": ("NAND2", 3.7536),

@@ -1,4 +1,4 @@
-"""A FINN-style matrix-vector-threshold unit: one binary layer, folded onto PE x SIMD XNOR-popcounts.
+"""A FINN-style matrix-vector-threshold unit: one binary layer on PE x SIMD XNOR-popcounts.
 
 Each cycle, every one of the ``pe`` processing elements XNORs a ``simd``-bit chunk of the input
 vector with a chunk of its neuron's weights, counts it through the layer's compressor tree

@@ -1,1 +1,4 @@
-"""Trained networks shipped with axbnn: ``digits.npz`` is rebuilt by ``axbnn train -o hwgen/models/digits.npz``."""
+"""Trained networks shipped with axbnn.
+
+``digits.npz`` is rebuilt by ``axbnn train -o hwgen/models/digits.npz``.
+"""
