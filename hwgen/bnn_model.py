@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["BNNModel", "ModelError", "load_model", "DIGITS_MODEL"]
+__all__ = ["BNNModel", "ModelError", "load_model", "read_npz", "DIGITS_MODEL"]
 
 DIGITS_MODEL = Path(__file__).parent / "models" / "digits.npz"
 
@@ -103,14 +103,19 @@ class BNNModel:
             np.savez_compressed(file, **self.arrays())
 
 
+def read_npz(path, *, what, error):
+    """Every array of the ``.npz`` file ``path``, or ``error`` naming the ``what`` file."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {name: data[name] for name in data.files}
+    except (OSError, ValueError) as reason:
+        raise error(f"{what} file {path} cannot be read: {reason}") from None
+
+
 def load_model(path=DIGITS_MODEL):
     """Read a model written by :meth:`BNNModel.save`; the shipped digits model by default."""
     path = Path(path)
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {name: data[name] for name in data.files}
-    except (OSError, ValueError) as error:
-        raise ModelError(f"Model file {path} cannot be read: {error}") from None
+    arrays = read_npz(path, what="Model", error=ModelError)
     missing = {"layers", "input_threshold", "metadata"} - set(arrays)
     if missing:
         raise ModelError(f"Model file {path} lacks {', '.join(sorted(missing))}")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from hwgen.bnn_model import read_npz
+
 __all__ = ["Dataset", "DataError", "load_dataset", "DIGITS_TRAIN"]
 
 DIGITS_TRAIN = 1437
@@ -58,11 +60,7 @@ def _digits():
 
 def _from_file(path):
     path = Path(path)
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            arrays = {name: data[name] for name in data.files}
-    except (OSError, ValueError) as error:
-        raise DataError(f"Data file {path} cannot be read: {error}") from None
+    arrays = read_npz(path, what="Data", error=DataError)
     missing = {"x_train", "y_train", "x_test", "y_test"} - set(arrays)
     if missing:
         raise DataError(f"Data file {path} must hold x_train, y_train, x_test and y_test; "
