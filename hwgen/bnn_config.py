@@ -26,6 +26,12 @@ def _largest_divisor(n, limit):
     return max(d for d in range(1, min(n, limit) + 1) if n % d == 0)
 
 
+def _default_folding(layers):
+    """``(pe, simd)`` per layer when none is given."""
+    return (tuple(_largest_divisor(n_out, MAX_DEFAULT_PE) for n_out in layers[1:]),
+            tuple(_largest_divisor(n_in, MAX_DEFAULT_SIMD) for n_in in layers[:-1]))
+
+
 def _per_layer(name, value, depth):
     """``value`` as one entry per layer: a single value is used for every layer."""
     if isinstance(value, (list, tuple)):
@@ -55,10 +61,10 @@ class BNNConfig(_Design):
         depth, sizes = model.depth, model.layers
         pe = _per_layer("pe", self.pe, depth)
         simd = _per_layer("simd", self.simd, depth)
-        pe = tuple(_largest_divisor(n_out, MAX_DEFAULT_PE) if value is None else value
-                   for value, n_out in zip(pe, sizes[1:]))
-        simd = tuple(_largest_divisor(n_in, MAX_DEFAULT_SIMD) if value is None else value
-                     for value, n_in in zip(simd, sizes))
+        default_pe, default_simd = _default_folding(sizes)
+        pe = tuple(default if value is None else value for value, default in zip(pe, default_pe))
+        simd = tuple(default if value is None else value
+                     for value, default in zip(simd, default_simd))
         for layer, (p, s, n_in, n_out) in enumerate(zip(pe, simd, sizes, sizes[1:]), 1):
             for name, value, size, what in (("PE", p, n_out, "neurons"),
                                             ("SIMD", s, n_in, "inputs")):
@@ -106,7 +112,7 @@ class BNNConfig(_Design):
 
     @property
     def is_default_folding(self):
-        return self == BNNConfig(self.weights, popcount=self.popcount)
+        return (self.pe, self.simd) == _default_folding(self.model.layers)
 
     def __eq__(self, other):
         return isinstance(other, BNNConfig) and self.to_dict() == other.to_dict()
