@@ -7,14 +7,23 @@ from amaranth.lib.wiring import Out
 from . import bist_plan
 from .build import elaborate
 
-__all__ = ["SelfTest"]
+__all__ = ["SelfTest", "feedback", "fold"]
 
 
-def _feedback(state):
+def feedback(state):
+    """The bit an LFSR or MISR ``state`` shifts in next (see :func:`hwgen.bist_plan.step`)."""
     bit = state[bist_plan.TAPS[0]]
     for tap in bist_plan.TAPS[1:]:
         bit = bit ^ state[tap]
     return bit
+
+
+def fold(value):
+    """``value`` XOR-folded into :data:`~hwgen.bist_plan.WIDTH` bits, as the MISR absorbs it."""
+    folded = Const(0, bist_plan.WIDTH)
+    for offset in range(0, len(value), bist_plan.WIDTH):
+        folded = folded ^ value[offset:offset + bist_plan.WIDTH]
+    return folded
 
 
 class SelfTest(wiring.Component):
@@ -62,19 +71,16 @@ class SelfTest(wiring.Component):
         misr = Signal(bist_plan.WIDTH)
         latency = self._config.latency
         count = Signal(range(self.duration + 1))
-        folded = Const(0, bist_plan.WIDTH)
-        for offset in range(0, len(outputs), bist_plan.WIDTH):
-            folded = folded ^ outputs[offset:offset + bist_plan.WIDTH]
 
         m.d.comb += [inputs.eq(window), self.running.eq(count != self.duration)]
         with m.If(self.running):
             m.d.sync += [
-                lfsr.eq(Cat(_feedback(lfsr), lfsr[:-1])),
-                window.eq(Cat(_feedback(lfsr), window[:-1])),
+                lfsr.eq(Cat(feedback(lfsr), lfsr[:-1])),
+                window.eq(Cat(feedback(lfsr), window[:-1])),
                 count.eq(count + 1),
             ]
             with m.If(count >= latency):
-                m.d.sync += misr.eq(Cat(_feedback(misr), misr[:-1]) ^ folded)
+                m.d.sync += misr.eq(Cat(feedback(misr), misr[:-1]) ^ fold(outputs))
         match = misr == self._signature
         m.d.comb += [self.passed.eq(~self.running & match), self.failed.eq(~self.running & ~match)]
         return m

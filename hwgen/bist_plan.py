@@ -7,13 +7,14 @@ outputs, XOR-folded to 32 bits, every cycle. :mod:`hwgen.bist` builds it, :mod:`
 predicts its signature. This module imports no Amaranth.
 """
 
-__all__ = ["WIDTH", "TAPS", "SEED", "MASK", "DEFAULT_CYCLES", "step", "fold"]
+__all__ = ["WIDTH", "TAPS", "SEED", "MASK", "DEFAULT_CYCLES", "DEFAULT_IMAGES", "step", "fold"]
 
 WIDTH = 32
 TAPS = (31, 21, 1, 0)  # bit indices of x^32 + x^22 + x^2 + x + 1
 SEED = 1
 MASK = (1 << WIDTH) - 1
 DEFAULT_CYCLES = 4096  # a third of a millisecond at 12 MHz
+DEFAULT_IMAGES = 256  # a BNN engine's self-test (hwgen.bnn_bist): 3 ms for bnn-digits at 12 MHz
 
 
 def feedback(state):

@@ -1,5 +1,7 @@
 # amaranth: UnusedElaboratable=no
-"""Fault injection for self-test tests: a generated unit with one output bit stuck."""
+"""Fault injection: a generated unit with one output bit stuck, a BNN with one wrong parameter."""
+
+import dataclasses
 
 from amaranth.hdl import Module
 from amaranth.lib import wiring
@@ -27,3 +29,19 @@ class StuckAt(wiring.Component):
         for name in others:
             m.d.comb += getattr(self, name).eq(getattr(unit, name))
         return m
+
+
+def broken_bnn(config, fault, directory):
+    """``config`` with one weight bit flipped (``fault="weight"``) or eight thresholds raised
+    by 3 (``"threshold"``), its model saved in ``directory``."""
+    model = config.model
+    weights, thresholds = list(model.weights), list(model.thresholds)
+    if fault == "weight":
+        weights[1] = weights[1].copy()
+        weights[1][5, 7] ^= 1
+    else:
+        thresholds[0] = thresholds[0].copy()
+        thresholds[0][:8] += 3
+    path = directory / f"broken-{fault}.npz"
+    dataclasses.replace(model, weights=tuple(weights), thresholds=tuple(thresholds)).save(path)
+    return config.replace(weights=str(path))

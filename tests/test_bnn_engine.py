@@ -3,14 +3,13 @@
 under random back-pressure, throughput is as documented, and a wrong weight bit or threshold is
 caught."""
 
-import dataclasses
-
 import numpy as np
 import pytest
 from amaranth.sim import Simulator
 
+from faults import broken_bnn
+
 from hwgen.argmax import Argmax
-from hwgen.bnn_config import BNNConfig
 from hwgen.bnn_engine import BNNEngine
 from hwgen.designs import parse_design
 from sim.bnn_data import load_dataset
@@ -85,18 +84,7 @@ def test_throughput(images):
 @pytest.mark.parametrize("fault", ["weight", "threshold"])
 def test_a_wrong_parameter_is_caught(fault, images, tmp_path):
     config = parse_design("bnn-digits")
-    model = config.model
-    weights, thresholds = list(model.weights), list(model.thresholds)
-    if fault == "weight":
-        weights[1] = weights[1].copy()
-        weights[1][5, 7] ^= 1
-    else:
-        thresholds[0] = thresholds[0].copy()
-        thresholds[0][:8] += 3
-    dataclasses.replace(model, weights=tuple(weights), thresholds=tuple(thresholds)).save(
-        tmp_path / "broken.npz")
-    broken = BNNConfig(str(tmp_path / "broken.npz"))
-    _, scores, _ = run_engine(BNNEngine(broken), images)
+    _, scores, _ = run_engine(BNNEngine(broken_bnn(config, fault, tmp_path)), images)
     assert not np.array_equal(scores, infer(config, images)["scores"])
 
 
