@@ -9,8 +9,11 @@ from pathlib import Path
 
 from flows.errors import FlowError
 from flows.tools import TOOLS
-from hwgen.bist_plan import DEFAULT_CYCLES
+from hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
+from hwgen.bnn_config import BNNConfig
+from hwgen.serial_protocol import BAUD
 
+from .bnn_top import BNNSerialTop
 from .catalog import BOARDS
 from .selftest_top import SelfTestTop
 
@@ -63,11 +66,28 @@ def _failure(build_dir, lines=8):
     return "\n".join((errors or text.splitlines())[-lines:])
 
 
-def build_bitstream(config, board_name, out_dir, *, cycles=DEFAULT_CYCLES, program=False):
-    """Build the self-test bitstream of ``config`` for ``board_name``; return its path.
+def _top(config, board, *, cycles, images, baud):
+    """A unit's self-test top, or for a BNN engine its serial top (which self-tests too)."""
+    if not isinstance(config, BNNConfig):
+        return SelfTestTop(config, board, cycles=cycles)
+    if not board.has_uart:
+        with_uart = [name for name, other in BOARDS.items() if other.has_uart]
+        raise FlowError(f"BNN engines answer over a UART, which the {board.name} lacks; "
+                        f"board must be one of {', '.join(with_uart)}")
+    try:
+        return BNNSerialTop(config, board, images=images, baud=baud)
+    except ValueError as error:
+        raise FlowError(str(error)) from None
 
-    With ``program=True`` the board's programmer loads it (a clear error if that tool is
-    missing). A design too large for the device fails with nextpnr's utilisation figures.
+
+def build_bitstream(config, board_name, out_dir, *, cycles=DEFAULT_CYCLES, images=DEFAULT_IMAGES,
+                    baud=BAUD, program=False):
+    """Build the bitstream of ``config`` for ``board_name``; return its path.
+
+    A unit gets its self-test of ``cycles`` cycles; a BNN engine answers images over the
+    board's UART at ``baud`` after its self-test of ``images`` images. With ``program=True``
+    the board's programmer loads it (a clear error if that tool is missing). A design too
+    large for the device fails with nextpnr's utilisation figures.
     """
     if board_name not in BOARDS:
         raise FlowError(f"Board must be one of {', '.join(BOARDS)}, not {board_name!r}")
@@ -79,7 +99,7 @@ def build_bitstream(config, board_name, out_dir, *, cycles=DEFAULT_CYCLES, progr
             raise FlowError(f"Programming the {board_name} needs {tool}, which is not on PATH "
                             f"(install it, or set {variable})")
     out_dir = Path(out_dir).resolve()
-    top = SelfTestTop(config, board, cycles=cycles)
+    top = _top(config, board, cycles=cycles, images=images, baud=baud)
     suffix = ".bin" if board.platform.__module__.endswith(("icebreaker", "icestick")) else ".bit"
     bitstream = out_dir / f"top{suffix}"
     bitstream.unlink(missing_ok=True)

@@ -22,6 +22,11 @@ class Board:
     device: str
     leds: dict
 
+    @property
+    def has_uart(self):
+        """Whether the board has a serial port to its host (a BNN engine answers over it)."""
+        return any(resource.name == "uart" for resource in self.platform.resources)
+
 
 BOARDS = {board.name: board for board in (
     Board("icebreaker", ICEBreakerPlatform, "iCE40UP5K-SG48",

@@ -6,7 +6,20 @@ from amaranth.lib import io
 from hwgen.bist import SelfTest
 from sim.bist import signature
 
-__all__ = ["SelfTestTop"]
+__all__ = ["SelfTestTop", "show_verdict"]
+
+
+def show_verdict(m, platform, board, selftest):
+    """Drive ``board``'s verdict LEDs from ``selftest``'s ``running``/``passed``/``failed``."""
+    requested = {}
+    for verdict, (resource, number, *field) in board.leds.items():
+        if (resource, number) not in requested:
+            requested[resource, number] = platform.request(resource, number, dir="-")
+        port = requested[resource, number]
+        if field:
+            port = getattr(port, field[0])
+        m.submodules[f"led_{verdict}"] = led = io.Buffer("o", port)
+        m.d.comb += led.o.eq(getattr(selftest, verdict))
 
 
 class SelfTestTop(Elaboratable):
@@ -20,13 +33,5 @@ class SelfTestTop(Elaboratable):
     def elaborate(self, platform):
         m = Module()
         m.submodules.selftest = self.selftest
-        requested = {}
-        for verdict, (resource, number, *field) in self.board.leds.items():
-            if (resource, number) not in requested:
-                requested[resource, number] = platform.request(resource, number, dir="-")
-            port = requested[resource, number]
-            if field:
-                port = getattr(port, field[0])
-            m.submodules[f"led_{verdict}"] = led = io.Buffer("o", port)
-            m.d.comb += led.o.eq(getattr(self.selftest, verdict))
+        show_verdict(m, platform, self.board, self.selftest)
         return m

@@ -8,8 +8,9 @@ import argparse
 import json
 import sys
 
-from hwgen.bist_plan import DEFAULT_CYCLES
+from hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
 from hwgen.designs import PRESETS, DesignError, parse_design
+from hwgen.serial_protocol import BAUD
 from sim.bnn_train import DEFAULT_LAYERS, TrainOptions
 from sim.characterize import DEFAULT_SAMPLES
 
@@ -84,6 +85,7 @@ def _add_bnn_options(verb):
                        help="input bits per cycle, for every layer or per layer")
     group.add_argument("--popcount", metavar="PLAN[,PLAN...]",
                        help="popcount plan like exact or maj_not-c3, for every layer or per layer")
+    return group
 
 
 def _train(args):
@@ -180,11 +182,38 @@ def _boards(args):
 def _build(args):
     from boards.build import build_bitstream
 
-    config = parse_design(args.design)
+    config = _bnn_options(args, parse_design(args.design))
     output = args.output or f"build/{args.board}/{config.name}"
     bitstream = build_bitstream(config, args.board, output, cycles=args.cycles,
-                                program=args.program)
-    print(f"{config.name} self-test for {args.board}: {bitstream}")
+                                images=args.images, baud=args.baud, program=args.program)
+    what = "serial engine" if config.family == "bnn" else "self-test"
+    print(f"{config.name} {what} for {args.board}: {bitstream}")
+
+
+def _classify(args):
+    from sim.bnn_data import DataError, load_dataset
+
+    from .bnn_host import board_accuracy, open_port
+
+    config = _bnn_options(args, parse_design(args.design))
+    if config.family != "bnn":
+        raise DesignError(f"classify needs a bnn design, not {config.name}")
+    try:
+        dataset = load_dataset(args.dataset)
+    except DataError as error:
+        raise DesignError(str(error)) from None
+    if args.images:
+        dataset = dataset.head(args.images)
+    with open_port(args.port, args.baud) as port:
+        result = board_accuracy(config, port, dataset, baud=args.baud,
+                                progress=_progress(f"{config.name} on {args.port}"))
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(f"{result['design']}: accuracy {result['accuracy']:.2%} on {result['images']} "
+              f"images (golden model {result['expected_accuracy']:.2%}, {result['agree']} "
+              f"agree), {result['images_per_second']} images/s")
+    return 0 if result["agree"] == result["images"] else 1
 
 
 def _doctor(args):
@@ -266,14 +295,34 @@ def _parser():
     verb = verbs.add_parser("boards", help="list the boards 'build' supports")
     verb.set_defaults(run=_boards)
 
-    verb = verbs.add_parser("build", help="a self-test bitstream of a design for a board")
+    verb = verbs.add_parser("build", help="a bitstream of a design for a board: a unit's "
+                                          "self-test, or a BNN engine on the serial port")
     verb.add_argument("design", metavar="DESIGN")
     verb.add_argument("--board", required=True, metavar="BOARD", help="see 'axbnn boards'")
     verb.add_argument("-o", "--output", metavar="DIR", help="default build/<board>/<design>")
     verb.add_argument("--cycles", type=_positive_int, default=DEFAULT_CYCLES,
                       help="self-test length in clock cycles (default %(default)s)")
     verb.add_argument("--program", action="store_true", help="load it with the board's programmer")
+    group = _add_bnn_options(verb)
+    group.add_argument("--images", type=_positive_int, default=DEFAULT_IMAGES,
+                       help="self-test length in images (default %(default)s)")
+    group.add_argument("--baud", type=_positive_int, default=BAUD,
+                       help="serial line rate (default %(default)s)")
     verb.set_defaults(run=_build)
+
+    verb = verbs.add_parser("classify", help="send a data set's test images to a BNN engine on "
+                                             "a board, report its accuracy")
+    verb.add_argument("design", metavar="DESIGN", help="the bnn design the board holds")
+    verb.add_argument("--port", required=True, metavar="PORT",
+                      help="serial device (/dev/ttyUSB1, COM3) or pyserial URL (socket://...)")
+    verb.add_argument("--baud", type=_positive_int, default=BAUD,
+                      help="serial line rate (default %(default)s)")
+    verb.add_argument("--dataset", default="digits", metavar="digits|FILE.npz")
+    verb.add_argument("--images", type=_positive_int, metavar="N",
+                      help="only the first N test images")
+    verb.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_bnn_options(verb)
+    verb.set_defaults(run=_classify)
 
     verb = verbs.add_parser("doctor", help="versions and locations of every tool")
     verb.add_argument("--warm", action="store_true",

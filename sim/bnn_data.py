@@ -9,7 +9,7 @@ An ``.npz`` file holds ``x_train``, ``x_test`` (numeric, ``(samples, features)``
 training feature.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +41,10 @@ class Dataset:
     @property
     def n_classes(self):
         return int(max(self.y_train.max(), self.y_test.max())) + 1
+
+    def head(self, images):
+        """This data set with only its first ``images`` test images."""
+        return replace(self, x_test=self.x_test[:images], y_test=self.y_test[:images])
 
     def bits(self, features):
         return (features >= self.input_threshold).astype(np.uint8)

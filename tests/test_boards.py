@@ -26,6 +26,19 @@ def test_bitstream(board, suffix, tmp_path):
     assert bitstream == tmp_path / f"top{suffix}" and bitstream.stat().st_size > 10_000
 
 
+@pytest.mark.parametrize("board, suffix", [("icebreaker", ".bin"), ("ulx3s-85f", ".bit")])
+def test_bnn_bitstream(board, suffix, tmp_path):
+    bitstream = build_bitstream(parse_design("bnn-digits"), board, tmp_path)
+    assert bitstream == tmp_path / f"top{suffix}" and bitstream.stat().st_size > 10_000
+
+
+def test_bnn_needs_a_uart(tmp_path):
+    with pytest.raises(FlowError, match=r"^BNN engines answer over a UART, which the "
+                                        r"orangecrab-25f lacks; board must be one of "
+                                        r"icebreaker, icestick, ulx3s-85f$"):
+        build_bitstream(parse_design("bnn-digits"), "orangecrab-25f", tmp_path)
+
+
 def test_too_large_design_names_the_numbers(tmp_path):
     with pytest.raises(FlowError, match=r"^popcount-1024-exact could not be built for the "
                                         r"icestick \(iCE40HX1K-TQ144\): does not fit: it needs "
