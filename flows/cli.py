@@ -132,14 +132,22 @@ def _characterize(args):
 
 
 def _verify(args):
+    from .bnn_verify import verify_bnn
     from .verify import verify
 
-    config = parse_design(args.design)
-    result = verify(config, simulator=args.sim, vectors=args.vectors,
-                    exhaustive=args.exhaustive, seed=args.seed, build_dir=args.build_dir)
+    config = _bnn_options(args, parse_design(args.design))
+    if config.family == "bnn":
+        if args.exhaustive:
+            raise DesignError(f"--exhaustive does not apply to {config.name}: it streams the "
+                              f"test split (--vectors N: its first N images)")
+        result = verify_bnn(config, simulator=args.sim, images=args.vectors, seed=args.seed,
+                            build_dir=args.build_dir)
+    else:
+        result = verify(config, simulator=args.sim, vectors=args.vectors,
+                        exhaustive=args.exhaustive, seed=args.seed, build_dir=args.build_dir)
     print(result.summary())
     if not result.ok:
-        print(f"{result.failed} vectors FAILED; first ones:", file=sys.stderr)
+        print("FAILED; first mismatches:", file=sys.stderr)
         for mismatch in result.mismatches:
             print(f"  {json.dumps(mismatch)}", file=sys.stderr)
         return 1
@@ -267,10 +275,12 @@ def _parser():
     scope = verb.add_mutually_exclusive_group()
     scope.add_argument("--vectors", type=_positive_int, metavar="N",
                        help="random and corner vectors (default: all inputs up to 16 bits, "
-                            f"else {DEFAULT_VECTORS})")
+                            f"else {DEFAULT_VECTORS}); for bnn designs the first N test images "
+                            "(default all)")
     scope.add_argument("--exhaustive", action="store_true", help="every input combination")
     verb.add_argument("--seed", type=int, default=0)
     verb.add_argument("--build-dir", metavar="DIR", help="keep build products here")
+    _add_bnn_options(verb)
     verb.set_defaults(run=_verify)
 
     verb = verbs.add_parser("synth", help="synthesise, place and route, or estimate ASIC area")
