@@ -9,37 +9,46 @@ from .multiplier import multiply
 from .units import evaluate, exact_value, output_value
 from .vectors import EXHAUSTIVE_BITS, exhaustive_inputs, uniform_inputs
 
-__all__ = ["characterize", "DEFAULT_SAMPLES"]
+__all__ = ["characterize", "error_samples", "DEFAULT_SAMPLES"]
 
 DEFAULT_SAMPLES = 1 << 18
 _CHUNK = 1 << 14
 
 
-def characterize(config, *, samples=DEFAULT_SAMPLES, seed=0, progress=None):
-    """Error metrics of ``config`` as a JSON-ready dictionary.
+def error_samples(config, *, samples=DEFAULT_SAMPLES, seed=0, progress=None):
+    """``(method, chunks)``: ``chunks`` yields ``(approximate, exact)`` value arrays.
 
     Exhaustive when the unit has at most ``EXHAUSTIVE_BITS`` input bits (every 8x8 multiplier,
     adders up to 10 bits, popcounts up to 20 inputs); otherwise ``samples`` uniform random
     vectors from ``numpy.random.default_rng(seed)``. ``progress(done, total)`` is called per chunk.
     """
-    statistics = ErrorStatistics()
     if config.input_bits <= EXHAUSTIVE_BITS:
-        method, seed = "exhaustive", None
-        inputs = exhaustive_inputs(config)
-        statistics.add(output_value(config, evaluate(config, inputs)),
-                       exact_value(config, inputs))
-    else:
-        if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-            raise ValueError(f"Sample count must be a positive integer, not {samples!r}")
-        method, rng = "monte_carlo", np.random.default_rng(seed)
+        def exhaustive():
+            inputs = exhaustive_inputs(config)
+            yield output_value(config, evaluate(config, inputs)), exact_value(config, inputs)
+        return "exhaustive", exhaustive()
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise ValueError(f"Sample count must be a positive integer, not {samples!r}")
+
+    def monte_carlo():
+        rng = np.random.default_rng(seed)
         for start in range(0, samples, _CHUNK):
             inputs = uniform_inputs(config, min(_CHUNK, samples - start), rng)
-            statistics.add(output_value(config, evaluate(config, inputs)),
-                           exact_value(config, inputs))
+            yield output_value(config, evaluate(config, inputs)), exact_value(config, inputs)
             if progress:
-                progress(statistics.samples, samples)
+                progress(min(start + _CHUNK, samples), samples)
+    return "monte_carlo", monte_carlo()
+
+
+def characterize(config, *, samples=DEFAULT_SAMPLES, seed=0, progress=None):
+    """Error metrics of ``config`` as a JSON-ready dictionary, over the inputs
+    :func:`error_samples` chooses."""
+    statistics = ErrorStatistics()
+    method, chunks = error_samples(config, samples=samples, seed=seed, progress=progress)
+    for approximate, exact in chunks:
+        statistics.add(approximate, exact)
     result = {"design": config.name, "method": method, "samples": statistics.samples,
-              "seed": seed, **statistics.result()}
+              "seed": None if method == "exhaustive" else seed, **statistics.result()}
     if isinstance(config, MultiplierConfig):
         result["mre_sm"] = mre_sign_magnitude(lambda i, j: multiply(i, j, blocks=config.blocks))
     return result
