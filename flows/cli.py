@@ -11,7 +11,9 @@ import sys
 from hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
 from hwgen.designs import PRESETS, DesignError, parse_design
 from hwgen.serial_protocol import BAUD
+from sim.bnn_predict import DEFAULT_DRAWS
 from sim.bnn_train import DEFAULT_LAYERS, TrainOptions
+from sim.error_model import PMF_METHODS
 from sim.characterize import DEFAULT_SAMPLES
 
 from .errors import FlowError
@@ -116,6 +118,25 @@ def _train(args):
 
 def _format_metric(value):
     return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def _predict(args):
+    from .predict import predict
+
+    config = _bnn_options(args, parse_design(args.design))
+    if config.family != "bnn":
+        raise DesignError(f"predict needs a bnn design, not {config.name}")
+    result = predict(config, dataset=args.dataset, check=args.check, draws=args.draws,
+                     method=args.method, seed=args.seed)
+    if args.json:
+        print(json.dumps(result))
+        return
+    line = (f"{config.name}: predicted accuracy {result['predicted_accuracy']:.2%} "
+            f"({result['predict_seconds'] * 1000:.0f} ms)")
+    if args.check:
+        line += (f", bit-exact {result['simulated_accuracy']:.2%} "
+                 f"({result['simulate_seconds'] * 1000:.0f} ms)")
+    print(line)
 
 
 def _characterize(args):
@@ -259,6 +280,23 @@ def _parser():
     verb.add_argument("--verbose", action="store_true", help="keep every epoch's line")
     verb.add_argument("-o", "--output", required=True, metavar="MODEL.npz")
     verb.set_defaults(run=_train)
+
+    verb = verbs.add_parser("predict", help="a BNN engine's accuracy from its popcount error "
+                                            "model, without bit-exact simulation")
+    verb.add_argument("design", metavar="DESIGN")
+    verb.add_argument("--dataset", default=None, metavar="digits|FILE.npz",
+                      help="default: the one the model was trained on")
+    verb.add_argument("--check", action="store_true",
+                      help="also the bit-exact accuracy of the golden model, and its time")
+    verb.add_argument("--draws", type=_positive_int, default=DEFAULT_DRAWS,
+                      help="samplings of the hidden layers (default %(default)s)")
+    verb.add_argument("--method", choices=PMF_METHODS,
+                      help="how the popcount's conditional error is computed (default "
+                           "enumerate up to 20 inputs, else monte_carlo)")
+    verb.add_argument("--seed", type=int, default=0)
+    verb.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_bnn_options(verb)
+    verb.set_defaults(run=_predict)
 
     verb = verbs.add_parser("characterize", help="error metrics against exact arithmetic")
     verb.add_argument("design", metavar="DESIGN")

@@ -1,0 +1,92 @@
+"""Predict a BNN engine's accuracy from its popcount error model, without bit-exact simulation.
+
+Every chunk count of the engine is the exact XNOR-popcount of a SIMD-wide chunk (a matrix
+product) passed through the plan's conditional distribution ``P[k, c]``
+(:func:`sim.error_model.count_pmf`) instead of through the compressor tree. Hidden layers are
+sampled: each chunk count is drawn from ``P[k]``, summed, and compared with the threshold.
+The last layer is not sampled: each class score's distribution is the convolution of its
+chunks' ``P[k]``, and the probability that the true class wins the argmax (the lowest index
+winning ties, as in hardware) is computed from those distributions. The accuracy is the mean
+of that probability over images and ``draws`` samplings of the hidden layers.
+"""
+
+import numpy as np
+
+from .error_model import count_pmf
+
+__all__ = ["predict_accuracy", "count_tables", "label_probability", "DEFAULT_DRAWS"]
+
+DEFAULT_DRAWS = 4
+
+
+def count_tables(config, *, method=None, seed=0):
+    """One conditional count table per layer of the engine of ``config`` (shared when layers
+    use the same chunk popcount)."""
+    tables = {}
+    return [tables.setdefault(chunk, count_pmf(chunk, method=method, seed=seed))
+            for chunk in config.chunks]
+
+
+def _exact_chunk_counts(bits, weights, simd):
+    """``(samples, n_out, chunks)`` exact XNOR-popcounts of each SIMD-wide chunk."""
+    samples, (n_out, n_in) = bits.shape[0], weights.shape
+    signed_bits = (2.0 * bits - 1).reshape(samples, n_in // simd, simd)
+    signed_weights = (2.0 * weights - 1).reshape(n_out, n_in // simd, simd)
+    agreement = np.einsum("scb,ocb->soc", signed_bits, signed_weights, optimize=True)
+    return ((agreement + simd) / 2).astype(np.int64)
+
+
+def _sample(table, exact, rng):
+    """A draw from row ``exact`` of ``table`` for every entry of ``exact``."""
+    # Offsetting row k's CDF by k makes all rows one ascending array: one search draws them all.
+    cdf = np.cumsum(table, axis=1)
+    cdf[:, -1] = 1.0
+    offsets = (cdf + np.arange(table.shape[0])[:, None]).ravel()
+    positions = np.searchsorted(offsets, exact + rng.random(exact.shape), side="right")
+    return np.minimum(positions - exact * table.shape[1], table.shape[1] - 1)
+
+
+def _score_distributions(table, exact):
+    """``(samples, classes, values)``: the distribution of each accumulated score."""
+    rows = table[exact]  # (samples, classes, chunks, values)
+    size = rows.shape[-2] * (rows.shape[-1] - 1) + 1
+    spectrum = np.prod(np.fft.rfft(rows, n=size, axis=-1), axis=-2)
+    return np.clip(np.fft.irfft(spectrum, n=size, axis=-1), 0.0, None)
+
+
+def label_probability(distributions, labels):
+    """P(argmax of independent scores == label), ties going to the lowest index."""
+    below = np.cumsum(distributions, axis=-1) - distributions  # P(score < v)
+    at_most = below + distributions  # P(score <= v)
+    samples, classes, _ = distributions.shape
+    index = np.arange(classes)
+    probability = np.empty(samples)
+    for label in np.unique(labels):
+        rows = labels == label
+        # Lower classes must stay strictly below v, higher ones at most v.
+        others = np.where((index < label)[None, :, None], below[rows], at_most[rows])
+        others[:, label] = 1.0
+        probability[rows] = np.sum(distributions[rows, label] * np.prod(others, axis=1),
+                                   axis=-1)
+    return probability
+
+
+def predict_accuracy(config, bits, labels, *, draws=DEFAULT_DRAWS, seed=0, tables=None):
+    """The expected accuracy of the engine of ``config`` on input ``bits`` with ``labels``,
+    from the error model (``tables`` from :func:`count_tables`, built when not given)."""
+    model = config.model
+    tables = tables if tables is not None else count_tables(config, seed=seed)
+    rng = np.random.default_rng(seed)
+    labels = np.asarray(labels)
+    bits = np.asarray(bits, dtype=np.uint8)
+    total = 0.0
+    for _ in range(draws):
+        layer_bits = bits
+        for weights, thresholds, simd, table in zip(model.weights, model.thresholds,
+                                                    config.simd, tables):
+            counts = _sample(table, _exact_chunk_counts(layer_bits, weights, simd), rng)
+            layer_bits = (counts.sum(axis=-1) >= thresholds).astype(np.uint8)
+        exact = _exact_chunk_counts(layer_bits, model.weights[-1], config.simd[-1])
+        scores = _score_distributions(tables[-1], exact)
+        total += float(np.mean(label_probability(scores, labels)))
+    return total / draws
