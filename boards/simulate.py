@@ -23,23 +23,24 @@ _CONNECT_TIMEOUT = 600  # seconds the simulated board waits for its host
 
 
 def _run(top_module, top, *, simulator, work, test_module, extra_env):
-    work = Path(work).resolve()
-    work.mkdir(parents=True, exist_ok=True)
-    return work, run_cocotb(verilog.convert(top_module, name=top, emit_src=False), top,
-                            simulator=simulator, work=work, test_module=test_module,
-                            extra_env=extra_env)
+    """Build ``top_module`` as ``top`` and run ``test_module`` on it; return the test log."""
+    _, _, log = run_cocotb(verilog.convert(top_module, name=top, emit_src=False), top,
+                           simulator=simulator, work=work, test_module=test_module,
+                           extra_env=extra_env)
+    return log
 
 
 def simulate_selftest(config, *, cycles, simulator, work, unit=None):
     """Run :class:`~hwgen.bist.SelfTest` of ``config`` (or of ``unit`` in its place, to inject
     a fault) under cocotb; return ``{"cycles": ..., "passed": 0|1, "failed": 0|1}``."""
     selftest = SelfTest(config, cycles=cycles, signature=signature(config, cycles), unit=unit)
-    response = Path(work).resolve() / "verdict.json"
+    work = Path(work).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    response = work / "verdict.json"
     response.unlink(missing_ok=True)
-    _, (_, _, log) = _run(selftest, f"selftest_{config.top_name}", simulator=simulator,
-                          work=work, test_module="boards.selftest_tb",
-                          extra_env={"AXBNN_CYCLES": str(selftest.duration),
-                                     "AXBNN_RESPONSE": str(response)})
+    log = _run(selftest, f"selftest_{config.top_name}", simulator=simulator, work=work,
+               test_module="boards.selftest_tb",
+               extra_env={"AXBNN_CYCLES": str(selftest.duration), "AXBNN_RESPONSE": str(response)})
     if not response.exists():
         raise FlowError(f"The self-test of {config.name} wrote no verdict; last lines of "
                         f"{log}:\n{log_tail(log)}")
@@ -78,7 +79,7 @@ def simulated_board(config, *, images, simulator, work, signature=None):
                                   extra_env={"AXBNN_DIVISOR": str(SIMULATED_DIVISOR),
                                              "AXBNN_VERDICT": str(verdict),
                                              "AXBNN_PORT": str(port),
-                                             "AXBNN_CONNECT_TIMEOUT": str(_CONNECT_TIMEOUT)})[1][2]
+                                             "AXBNN_CONNECT_TIMEOUT": str(_CONNECT_TIMEOUT)})
         except FlowError as error:
             outcome["error"] = error
 
