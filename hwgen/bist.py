@@ -7,7 +7,17 @@ from amaranth.lib.wiring import Out
 from . import bist_plan
 from .build import elaborate
 
-__all__ = ["SelfTest", "feedback", "fold"]
+__all__ = ["SelfTest", "feedback", "fold", "check_selftest"]
+
+
+def check_selftest(length_name, length, signature):
+    """Validate a self-test's length (``cycles`` or ``images``) and expected signature."""
+    if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length < 1 << 24:
+        raise ValueError(f"Self-test {length_name} must be an integer from 1 to "
+                         f"{(1 << 24) - 1}, not {length!r}")
+    if not isinstance(signature, int) or not 0 <= signature <= bist_plan.MASK:
+        raise ValueError(f"Self-test signature must be a {bist_plan.WIDTH}-bit unsigned "
+                         f"integer, not {signature!r}")
 
 
 def feedback(state):
@@ -42,12 +52,7 @@ class SelfTest(wiring.Component):
     failed: Out(1)
 
     def __init__(self, config, *, cycles, signature, unit=None):
-        if isinstance(cycles, bool) or not isinstance(cycles, int) or not 1 <= cycles < 1 << 24:
-            raise ValueError(f"Self-test cycles must be an integer from 1 to {(1 << 24) - 1}, "
-                             f"not {cycles!r}")
-        if not isinstance(signature, int) or not 0 <= signature <= bist_plan.MASK:
-            raise ValueError(f"Self-test signature must be a {bist_plan.WIDTH}-bit unsigned "
-                             f"integer, not {signature!r}")
+        check_selftest("cycles", cycles, signature)
         self._config = config
         self._cycles = cycles
         self._signature = signature

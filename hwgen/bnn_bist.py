@@ -13,7 +13,7 @@ from amaranth.lib.wiring import In, Out
 
 from . import bist_plan
 from .argmax import result_layout
-from .bist import feedback, fold
+from .bist import check_selftest, feedback, fold
 
 __all__ = ["BNNSelfTest"]
 
@@ -31,12 +31,7 @@ class BNNSelfTest(wiring.Component):
     """
 
     def __init__(self, config, *, images, signature):
-        if isinstance(images, bool) or not isinstance(images, int) or not 1 <= images < 1 << 24:
-            raise ValueError(f"Self-test images must be an integer from 1 to {(1 << 24) - 1}, "
-                             f"not {images!r}")
-        if not isinstance(signature, int) or not 0 <= signature <= bist_plan.MASK:
-            raise ValueError(f"Self-test signature must be a {bist_plan.WIDTH}-bit unsigned "
-                             f"integer, not {signature!r}")
+        check_selftest("images", images, signature)
         self._images, self._signature = images, signature
         self._inputs = config.model.layers[0]
         super().__init__({
