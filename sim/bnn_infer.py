@@ -10,7 +10,7 @@ import numpy as np
 
 from .popcount import popcount
 
-__all__ = ["layer_counts", "infer", "accuracy"]
+__all__ = ["layer_counts", "infer", "infer_model", "accuracy"]
 
 
 def layer_counts(bits, weights, *, chunk):
@@ -26,16 +26,21 @@ def layer_counts(bits, weights, *, chunk):
 def infer(config, bits):
     """``{"scores": (samples, classes), "labels": (samples,), "layers": [bits per hidden
     layer]}`` for input ``bits`` (``(samples, n_in)`` of 0/1) on the engine of ``config``."""
-    model = config.model
+    return infer_model(config.model, config.chunks, bits)
+
+
+def infer_model(model, chunks, bits):
+    """:func:`infer` for a :class:`~hwgen.bnn_model.BNNModel` counted through ``chunks`` (one
+    :class:`~hwgen.config.PopcountConfig` per layer), as during training."""
     bits = np.asarray(bits, dtype=np.uint8)
     if bits.ndim != 2 or bits.shape[1] != model.layers[0]:
         raise ValueError(f"Input bits must have shape (samples, {model.layers[0]}), "
                          f"not {bits.shape}")
     hidden = []
-    for weights, thresholds, chunk in zip(model.weights, model.thresholds, config.chunks):
+    for weights, thresholds, chunk in zip(model.weights, model.thresholds, chunks):
         bits = (layer_counts(bits, weights, chunk=chunk) >= thresholds).astype(np.uint8)
         hidden.append(bits)
-    scores = layer_counts(bits, model.weights[-1], chunk=config.chunks[-1])
+    scores = layer_counts(bits, model.weights[-1], chunk=chunks[-1])
     return {"scores": scores, "labels": np.argmax(scores, axis=1), "layers": hidden}
 
 

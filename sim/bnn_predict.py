@@ -12,6 +12,7 @@ of that probability over images and ``draws`` samplings of the hidden layers.
 
 import numpy as np
 
+from .count_noise import exact_chunk_counts, sample_counts
 from .error_model import count_pmf
 
 __all__ = ["predict_accuracy", "count_tables", "label_probability", "DEFAULT_DRAWS"]
@@ -25,25 +26,6 @@ def count_tables(config, *, method=None, seed=0):
     tables = {}
     return [tables.setdefault(chunk, count_pmf(chunk, method=method, seed=seed))
             for chunk in config.chunks]
-
-
-def _exact_chunk_counts(bits, weights, simd):
-    """``(samples, n_out, chunks)`` exact XNOR-popcounts of each SIMD-wide chunk."""
-    samples, (n_out, n_in) = bits.shape[0], weights.shape
-    signed_bits = (2.0 * bits - 1).reshape(samples, n_in // simd, simd)
-    signed_weights = (2.0 * weights - 1).reshape(n_out, n_in // simd, simd)
-    agreement = np.einsum("scb,ocb->soc", signed_bits, signed_weights, optimize=True)
-    return ((agreement + simd) / 2).astype(np.int64)
-
-
-def _sample(table, exact, rng):
-    """A draw from row ``exact`` of ``table`` for every entry of ``exact``."""
-    # Offsetting row k's CDF by k makes all rows one ascending array: one search draws them all.
-    cdf = np.cumsum(table, axis=1)
-    cdf[:, -1] = 1.0
-    offsets = (cdf + np.arange(table.shape[0])[:, None]).ravel()
-    positions = np.searchsorted(offsets, exact + rng.random(exact.shape), side="right")
-    return np.minimum(positions - exact * table.shape[1], table.shape[1] - 1)
 
 
 def _score_distributions(table, exact):
@@ -84,9 +66,11 @@ def predict_accuracy(config, bits, labels, *, draws=DEFAULT_DRAWS, seed=0, table
         layer_bits = bits
         for weights, thresholds, simd, table in zip(model.weights, model.thresholds,
                                                     config.simd, tables):
-            counts = _sample(table, _exact_chunk_counts(layer_bits, weights, simd), rng)
+            exact = exact_chunk_counts(2.0 * layer_bits - 1, 2.0 * weights - 1, simd)
+            counts = sample_counts(table, exact, rng)
             layer_bits = (counts.sum(axis=-1) >= thresholds).astype(np.uint8)
-        exact = _exact_chunk_counts(layer_bits, model.weights[-1], config.simd[-1])
+        exact = exact_chunk_counts(2.0 * layer_bits - 1, 2.0 * model.weights[-1] - 1,
+                                   config.simd[-1])
         scores = _score_distributions(tables[-1], exact)
         total += float(np.mean(label_probability(scores, labels)))
     return total / draws

@@ -7,6 +7,15 @@ the last layer's integer scores. Gradients pass the sign functions where their i
 popcount threshold (negating the neuron's weight bits when its scale is negative), so that
 ``p >= threshold`` in hardware is exactly ``batchnorm(2p - n) >= 0`` in training. Vectorised
 NumPy throughout; a 64-128-128-10 network on digits trains in seconds.
+
+Approximation-aware training: given the engine (a :class:`~hwgen.bnn_config.BNNConfig`) the
+network will run on, every forward pass counts through the engine's popcount error model
+instead, so batch norm, thresholds and weights adapt to the counts the approximate engine
+gives. Two injections: ``table`` draws each SIMD-wide chunk's count from the plan's conditional
+distribution (:mod:`sim.count_noise`), the error model alone; ``bit_exact`` counts every chunk
+through the compressor tree's golden model (:mod:`sim.bnn_infer`), which a BNN can afford.
+Gradients pass either unchanged (straight through). The noise has its own random stream, so a
+zero-error plan reproduces exact training bit for bit.
 """
 
 import time
@@ -16,9 +25,15 @@ import numpy as np
 
 from hwgen.bnn_model import BNNModel
 
-__all__ = ["TrainOptions", "train", "export", "DEFAULT_LAYERS"]
+from .adam import Adam
+from .bnn_infer import infer_model, layer_counts
+from .bnn_predict import count_tables
+from .count_noise import exact_chunk_counts, sample_counts
+
+__all__ = ["TrainOptions", "train", "export", "DEFAULT_LAYERS", "INJECTIONS"]
 
 DEFAULT_LAYERS = (64, 128, 128, 10)
+INJECTIONS = ("table", "bit_exact")
 _EPS = 1e-5
 
 
@@ -46,22 +61,6 @@ def _sign(x):
     return np.where(x >= 0, 1.0, -1.0)
 
 
-class _Adam:
-    def __init__(self, parameters, learning_rate):
-        self.rate, self.step = learning_rate, 0
-        self.moments = [(np.zeros_like(p), np.zeros_like(p)) for p in parameters]
-
-    def update(self, parameters, gradients):
-        self.step += 1
-        for parameter, gradient, (m, v) in zip(parameters, gradients, self.moments):
-            m *= 0.9
-            m += 0.1 * gradient
-            v *= 0.999
-            v += 0.001 * gradient ** 2
-            m_hat, v_hat = m / (1 - 0.9 ** self.step), v / (1 - 0.999 ** self.step)
-            parameter -= self.rate * m_hat / (np.sqrt(v_hat) + 1e-8)
-
-
 @dataclass
 class _Network:
     """Latent weights, batch-norm parameters and statistics, and the output scale."""
@@ -82,12 +81,14 @@ class _Network:
     def parameters(self):
         return [*self.weights, *self.gamma, *self.beta, self.scale]
 
-    def forward(self, a, *, training, momentum=0.9):
-        """Logits, and what the backward pass needs when ``training``."""
+    def forward(self, a, *, training, momentum=0.9, counts=None):
+        """Logits, and what the backward pass needs when ``training``. ``counts(layer, a, wb)``
+        replaces the exact pre-activations ``a @ wb.T`` when given."""
+        counts = counts or (lambda layer, a, wb: a @ wb.T)
         cache = []
         for k, weights in enumerate(self.weights[:-1]):
             wb = _sign(weights)
-            z = a @ wb.T
+            z = counts(k, a, wb)
             if training:
                 mean, var = z.mean(axis=0), z.var(axis=0)
                 self.mean[k] = momentum * self.mean[k] + (1 - momentum) * mean
@@ -100,7 +101,7 @@ class _Network:
             cache.append((a, wb, normalised, inv_std, y))
             a = _sign(y)
         wb = _sign(self.weights[-1])
-        z = a @ wb.T
+        z = counts(len(self.weights) - 1, a, wb)
         cache.append((a, wb, z))
         return z * self.scale, cache
 
@@ -127,9 +128,37 @@ class _Network:
         return [*weight_gradients, *(gradients["gamma", k] for k in range(depth - 1)),
                 *(gradients["beta", k] for k in range(depth - 1)), gradients["scale"]]
 
-    def predict(self, bits):
-        logits, _ = self.forward(2.0 * bits - 1, training=False)
+    def predict(self, bits, counts=None):
+        logits, _ = self.forward(2.0 * bits - 1, training=False, counts=counts)
         return np.argmax(logits, axis=1)
+
+
+class _TableCounts:
+    """Pre-activations ``2p - n`` with every chunk count ``p`` drawn through the engine's plan."""
+
+    def __init__(self, engine, seed):
+        self.simd, self.tables = engine.simd, count_tables(engine, seed=seed)
+        self.rng = np.random.default_rng([seed, 1])
+
+    def __call__(self, layer, a, wb):
+        exact = exact_chunk_counts(a, wb, self.simd[layer])
+        p = sample_counts(self.tables[layer], exact, self.rng).sum(axis=-1)
+        return 2.0 * p - a.shape[1]
+
+
+class _BitExactCounts:
+    """Pre-activations ``2p - n`` with ``p`` counted as the engine counts it."""
+
+    def __init__(self, engine, seed):
+        self.chunks = engine.chunks
+
+    def __call__(self, layer, a, wb):
+        p = layer_counts((a > 0).astype(np.uint8), (wb > 0).astype(np.uint8),
+                         chunk=self.chunks[layer])
+        return 2.0 * p - a.shape[1]
+
+
+_COUNTS = dict(zip(INJECTIONS, (_TableCounts, _BitExactCounts)))
 
 
 def export(network, input_threshold, metadata):
@@ -163,18 +192,27 @@ def _exact_labels(model, bits):
     return np.argmax((bits[:, None, :] == model.weights[-1][None]).sum(axis=2), axis=1)
 
 
-def train(dataset, options=TrainOptions(), *, progress=None):
+def train(dataset, options=TrainOptions(), *, engine=None, injection="table", progress=None):
     """Train on ``dataset`` (:class:`sim.bnn_data.Dataset`); return ``(model, history)``.
 
-    ``progress(epoch, epochs, line)`` is called after every epoch with a summary line.
+    With ``engine`` (a :class:`~hwgen.bnn_config.BNNConfig` of the same layers), train through
+    its popcount by ``injection`` (one of :data:`INJECTIONS`) and record the exported network's
+    bit-exact accuracy on that engine as ``engine_test_accuracy``. ``progress(epoch, epochs,
+    line)`` is called after every epoch with a summary line.
     """
     layers = options.layers
     if layers[0] != dataset.n_features or layers[-1] != dataset.n_classes:
         raise ValueError(f"Layers must start with the data set's {dataset.n_features} features "
                          f"and end with its {dataset.n_classes} classes, not {layers!r}")
+    if engine is not None and engine.model.layers != layers:
+        raise ValueError(f"Layers must be the engine's {engine.model.layers!r} to train for "
+                         f"{engine.name}, not {layers!r}")
+    if injection not in INJECTIONS:
+        raise ValueError(f"Injection must be one of {', '.join(INJECTIONS)}, not {injection!r}")
+    counts = _COUNTS[injection](engine, options.seed) if engine is not None else None
     rng = np.random.default_rng(options.seed)
     network = _Network.initial(layers, rng)
-    optimiser = _Adam(network.parameters(), options.learning_rate)
+    optimiser = Adam(network.parameters(), options.learning_rate)
     x_train, x_test = dataset.bits(dataset.x_train), dataset.bits(dataset.x_test)
     y_train = dataset.y_train
     onehot = np.eye(layers[-1])[y_train]
@@ -187,7 +225,7 @@ def train(dataset, options=TrainOptions(), *, progress=None):
             if len(batch) < 2:  # batch statistics need two samples
                 continue
             logits, cache = network.forward(2.0 * x_train[batch] - 1, training=True,
-                                            momentum=options.momentum)
+                                            momentum=options.momentum, counts=counts)
             logits -= logits.max(axis=1, keepdims=True)
             probabilities = np.exp(logits)
             probabilities /= probabilities.sum(axis=1, keepdims=True)
@@ -198,8 +236,9 @@ def train(dataset, options=TrainOptions(), *, progress=None):
                 np.clip(weights, -1, 1, out=weights)
             network.scale = np.maximum(network.scale, 1e-3)
         record = {"epoch": epoch, "loss": loss / len(y_train),
-                  "train_accuracy": float(np.mean(network.predict(x_train) == y_train)),
-                  "test_accuracy": float(np.mean(network.predict(x_test) == dataset.y_test))}
+                  "train_accuracy": float(np.mean(network.predict(x_train, counts) == y_train)),
+                  "test_accuracy": float(np.mean(network.predict(x_test, counts)
+                                                 == dataset.y_test))}
         history.append(record)
         if progress:
             progress(epoch, options.epochs,
@@ -213,4 +252,8 @@ def train(dataset, options=TrainOptions(), *, progress=None):
     model = export(network, dataset.input_threshold, metadata)
     model.metadata["test_accuracy"] = float(np.mean(_exact_labels(model, x_test) ==
                                                     dataset.y_test))
+    if engine is not None:
+        labels = infer_model(model, engine.chunks, x_test)["labels"]
+        model.metadata.update(engine=engine.name, injection=injection,
+                              engine_test_accuracy=float(np.mean(labels == dataset.y_test)))
     return model, history
