@@ -1,0 +1,102 @@
+"""An 8-bit sign-magnitude MLP whose every product goes through an approximate multiplier.
+
+Weights and activations are 8-bit sign-magnitude codes (bit 7 the sign, magnitudes 0-127, as
+the ``smul8-*`` multipliers take them). Layer ``k`` of a :class:`QuantMLP` computes
+
+    acc = sum_i  product(a_i, w_ji)          (integers; the multiplier under test)
+    y   = acc * input_scale_k * weight_scale_k + bias_j
+
+and the next layer's activations are ``clip(round(relu(y) / activation_scale_k), 0, 127)``;
+the last layer's ``y`` are the class scores. The bias is added exactly after the products (it
+is not what the multipliers approximate). Inputs are quantised by ``input_scale`` the same way.
+
+``forward(model, x, products)`` runs the network with any accumulator function, so the exact
+network (:func:`exact_products`), the bit-exact approximate one (:func:`table_products`, a
+256x256 product-table lookup per product) and the error-model-injected one of
+:mod:`sim.layer_error_model` share every other step.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["QuantMLP", "MAGNITUDE", "encode", "forward", "exact_products", "table_products",
+           "accuracy"]
+
+MAGNITUDE = 127
+_TABLE_BATCH = 128  # samples per product-table gather, to bound its memory
+
+
+def encode(values):
+    """Sign-magnitude codes of integers in ``[-127, 127]``."""
+    values = np.asarray(values, dtype=np.int64)
+    return np.abs(values) | (values < 0).astype(np.int64) << 7
+
+
+def _quantise(values, scale, low):
+    return np.clip(np.rint(values / scale), low, MAGNITUDE).astype(np.int64)
+
+
+@dataclass
+class QuantMLP:
+    """Float weights and biases with the fixed scales that quantise them and the activations."""
+    weights: list
+    biases: list
+    input_scale: float
+    weight_scales: list
+    activation_scales: list  # one per hidden layer
+
+    @property
+    def layers(self):
+        return (self.weights[0].shape[1], *(w.shape[0] for w in self.weights))
+
+    def quantised_weights(self):
+        """Per layer, the integer weights in ``[-127, 127]``."""
+        return [_quantise(w, s, -MAGNITUDE) for w, s in zip(self.weights, self.weight_scales)]
+
+    def quantise_inputs(self, x):
+        return _quantise(np.maximum(x, 0), self.input_scale, 0)
+
+    def in_scales(self):
+        """Per layer, the real value of one step of its input codes."""
+        return [self.input_scale, *self.activation_scales]
+
+    def copy(self):
+        return QuantMLP([w.copy() for w in self.weights], [b.copy() for b in self.biases],
+                        self.input_scale, list(self.weight_scales), list(self.activation_scales))
+
+
+def exact_products(layer, activations, weights):
+    """Exact accumulators ``(samples, n_out)`` of integer ``activations`` and ``weights``."""
+    return activations.astype(np.float64) @ weights.T.astype(np.float64)
+
+
+def table_products(table):
+    """Accumulators through a multiplier's 256x256 signed product ``table``
+    (:func:`sim.multiplier.product_table` with ``signed=True``), bit-exact."""
+    def products(layer, activations, weights):
+        codes = encode(weights)[None]
+        inputs = encode(activations)
+        return np.concatenate([table[inputs[begin:begin + _TABLE_BATCH, None, :], codes]
+                               .sum(axis=-1) for begin in range(0, len(inputs), _TABLE_BATCH)]
+                              ).astype(np.float64)
+    return products
+
+
+def forward(model, x, products):
+    """``(scores, layers)``: class scores and, per layer, ``(integer inputs, accumulators,
+    real pre-activations)`` for real inputs ``x`` ``(samples, features)``."""
+    activations = model.quantise_inputs(x)
+    layers = []
+    for k, (weights, bias, in_scale, weight_scale) in enumerate(zip(
+            model.quantised_weights(), model.biases, model.in_scales(), model.weight_scales)):
+        accumulators = products(k, activations, weights)
+        y = accumulators * (in_scale * weight_scale) + bias
+        layers.append((activations, accumulators, y))
+        if k < len(model.weights) - 1:
+            activations = _quantise(np.maximum(y, 0), model.activation_scales[k], 0)
+    return y, layers
+
+
+def accuracy(model, x, labels, products):
+    return float(np.mean(np.argmax(forward(model, x, products)[0], axis=1) == labels))
