@@ -14,6 +14,8 @@ from hwgen.serial_protocol import BAUD
 from sim.bnn_predict import DEFAULT_DRAWS
 from sim.bnn_train import DEFAULT_LAYERS, TrainOptions
 from sim.error_model import PMF_METHODS
+from sim.layer_error_model import LAYER_MODEL_SAMPLES
+from sim.mlp_train import RETRAIN_EPOCHS
 from sim.characterize import DEFAULT_SAMPLES
 
 from .errors import FlowError
@@ -116,6 +118,23 @@ def _train(args):
           f"{model.metadata['train_seconds']} s")
 
 
+def _retrain(args):
+    from sim.bnn_data import DataError
+
+    from .retrain import DEFAULT_DESIGNS, make_retrain_report
+
+    def progress(line, done):
+        print(f"\r{line}", end="\n" if done else "", file=sys.stderr, flush=True)
+
+    try:
+        make_retrain_report(args.designs or DEFAULT_DESIGNS, args.output, dataset=args.dataset,
+                            bnn_epochs=args.bnn_epochs, mlp_epochs=args.mlp_epochs,
+                            samples=args.samples, progress=progress)
+    except DataError as error:
+        raise DesignError(str(error)) from None
+    print(f"wrote {args.output}/retrain.json, retrain.md and retrain.png")
+
+
 def _format_metric(value):
     return f"{value:.6g}" if isinstance(value, float) else str(value)
 
@@ -131,8 +150,10 @@ def _predict(args):
     if args.json:
         print(json.dumps(result))
         return
+    flips = ", ".join(f"{p:.3f}" for p in result["flip_probability"])
     line = (f"{config.name}: predicted accuracy {result['predicted_accuracy']:.2%} "
-            f"({result['predict_seconds'] * 1000:.0f} ms)")
+            f"({result['predict_seconds'] * 1000:.0f} ms), neuron flip probability per hidden "
+            f"layer {flips}")
     if args.check:
         line += (f", bit-exact {result['simulated_accuracy']:.2%} "
                  f"({result['simulate_seconds'] * 1000:.0f} ms)")
@@ -280,6 +301,20 @@ def _parser():
     verb.add_argument("--verbose", action="store_true", help="keep every epoch's line")
     verb.add_argument("-o", "--output", required=True, metavar="MODEL.npz")
     verb.set_defaults(run=_train)
+
+    verb = verbs.add_parser("retrain", help="retrain networks for approximate popcounts and "
+                                            "multipliers; compare bit-exactly")
+    verb.add_argument("designs", nargs="*", metavar="DESIGN",
+                      help="bnn-digits-<plan> and smul8-<blocks> designs (default: the "
+                           "approximate bnn and smul8 presets)")
+    verb.add_argument("--dataset", default="digits", metavar="digits|FILE.npz")
+    verb.add_argument("--bnn-epochs", type=_positive_int, default=TrainOptions.epochs)
+    verb.add_argument("--mlp-epochs", type=_positive_int, default=RETRAIN_EPOCHS,
+                      help="retraining epochs of the 8-bit MLP (default %(default)s)")
+    verb.add_argument("--samples", type=_positive_int, default=LAYER_MODEL_SAMPLES,
+                      help="training images the layer error model is measured on")
+    verb.add_argument("-o", "--output", default="build/retrain", metavar="DIR")
+    verb.set_defaults(run=_retrain)
 
     verb = verbs.add_parser("predict", help="a BNN engine's accuracy from its popcount error "
                                             "model, without bit-exact simulation")

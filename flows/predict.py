@@ -5,7 +5,7 @@ import time
 from hwgen.designs import DesignError
 from sim.bnn_data import DataError, load_dataset
 from sim.bnn_infer import accuracy
-from sim.bnn_predict import DEFAULT_DRAWS, count_tables, predict_accuracy
+from sim.bnn_predict import DEFAULT_DRAWS, count_tables, flip_probabilities, predict_accuracy
 
 __all__ = ["predict"]
 
@@ -14,7 +14,8 @@ def predict(config, *, dataset=None, check=False, draws=DEFAULT_DRAWS, method=No
     """A JSON-ready dict: ``predicted_accuracy`` and ``predict_seconds`` (building the count
     tables, reported apart as ``tables_seconds``, is a once-per-plan cost), and with ``check``
     ``simulated_accuracy`` and ``simulate_seconds`` of the bit-exact golden model on the same
-    images. Accuracies are fractions of the test split of ``dataset`` (default: the model's)."""
+    images. Accuracies are fractions of the test split of ``dataset`` (default: the model's);
+    ``flip_probability`` is each hidden layer's mean neuron flip probability on it."""
     try:
         data = load_dataset(dataset or config.model.metadata.get("dataset", "digits"))
         bits = config.model.binarize(data.x_test)
@@ -28,7 +29,9 @@ def predict(config, *, dataset=None, check=False, draws=DEFAULT_DRAWS, method=No
     result = {"design": config.name, "images": len(bits), "draws": draws,
               "predicted_accuracy": predicted,
               "predict_seconds": time.perf_counter() - tabled,
-              "tables_seconds": tabled - start}
+              "tables_seconds": tabled - start,
+              "flip_probability": [float(flips.mean())
+                                   for flips in flip_probabilities(config, bits, tables=tables)]}
     if check:
         start = time.perf_counter()
         result["simulated_accuracy"] = accuracy(config, bits, data.y_test)

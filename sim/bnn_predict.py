@@ -15,7 +15,8 @@ import numpy as np
 from .count_noise import exact_chunk_counts, sample_counts
 from .error_model import count_pmf
 
-__all__ = ["predict_accuracy", "count_tables", "label_probability", "DEFAULT_DRAWS"]
+__all__ = ["predict_accuracy", "count_tables", "label_probability", "flip_probabilities",
+           "DEFAULT_DRAWS"]
 
 DEFAULT_DRAWS = 4
 
@@ -34,6 +35,26 @@ def _score_distributions(table, exact):
     size = rows.shape[-2] * (rows.shape[-1] - 1) + 1
     spectrum = np.prod(np.fft.rfft(rows, n=size, axis=-1), axis=-2)
     return np.clip(np.fft.irfft(spectrum, n=size, axis=-1), 0.0, None)
+
+
+def flip_probabilities(config, bits, *, tables=None):
+    """Per hidden layer, each neuron's probability ``(n_out,)`` that the approximate popcount
+    flips its output, averaged over input ``bits``: for every image the exact chunk counts
+    (each layer fed the exact network's bits) give the distribution of the approximate sum,
+    and the neuron flips when that sum falls on the other side of its threshold."""
+    model = config.model
+    tables = tables if tables is not None else count_tables(config)
+    layer_bits, flips = np.asarray(bits, dtype=np.uint8), []
+    for weights, thresholds, simd, table in zip(model.weights, model.thresholds, config.simd,
+                                                tables):
+        exact = exact_chunk_counts(2.0 * layer_bits - 1, 2.0 * weights - 1, simd)
+        fires = exact.sum(axis=-1) >= thresholds
+        distributions = _score_distributions(table, exact)
+        values = np.arange(distributions.shape[-1])
+        below = np.sum(distributions * (values < thresholds[:, None]), axis=-1)
+        flips.append(np.clip(np.where(fires, below, 1 - below), 0, 1).mean(axis=0))
+        layer_bits = fires.astype(np.uint8)
+    return flips
 
 
 def label_probability(distributions, labels):

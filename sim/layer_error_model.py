@@ -25,9 +25,11 @@ import numpy as np
 from .multiplier import product_table
 from .quant_mlp import encode, exact_products, forward, table_products
 
-__all__ = ["NeuronErrors", "LAYER_MODELS", "measure", "noisy_products", "predict_accuracy"]
+__all__ = ["NeuronErrors", "LAYER_MODELS", "LAYER_MODEL_SAMPLES", "measure", "noisy_products",
+           "predict_accuracy"]
 
 LAYER_MODELS = ("correlated", "moments")
+LAYER_MODEL_SAMPLES = 256  # training samples to measure on, De la Parra et al.'s p
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,10 @@ import numpy as np
 from .adam import Adam
 from .quant_mlp import MAGNITUDE, QuantMLP, forward
 
-__all__ = ["MLPOptions", "train_float", "retrain", "DEFAULT_HIDDEN"]
+__all__ = ["MLPOptions", "train_float", "retrain", "DEFAULT_HIDDEN", "RETRAIN_EPOCHS"]
 
-DEFAULT_HIDDEN = (64,)
+DEFAULT_HIDDEN = (256, 256)
+RETRAIN_EPOCHS = 5  # as De la Parra et al. retrain
 _ACTIVATION_PERCENTILE = 99.9
 
 
@@ -104,8 +105,8 @@ def _gains(errors, layers):
     return [1 + e.sigma * e.rho / np.where(e.y_std > 0, e.y_std, 1) for e in errors]
 
 
-def retrain(model, dataset, products, *, errors=None, epochs=5, batch=64, learning_rate=1e-3,
-            seed=0, progress=None):
+def retrain(model, dataset, products, *, errors=None, epochs=RETRAIN_EPOCHS, batch=64,
+            learning_rate=1e-3, seed=0, progress=None):
     """``(retrained model, seconds per epoch)``: ``model`` fine-tuned for ``epochs`` through
     accumulator function ``products``; ``errors`` (the measured :class:`NeuronErrors`) when
     ``products`` injects them, for the gradient gain. ``progress(epoch, epochs)`` after each."""
