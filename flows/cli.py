@@ -12,7 +12,7 @@ from hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
 from hwgen.designs import PRESETS, DesignError, parse_design
 from hwgen.serial_protocol import BAUD
 from sim.bnn_predict import DEFAULT_DRAWS
-from sim.bnn_train import DEFAULT_LAYERS, TrainOptions
+from sim.bnn_train import DEFAULT_LAYERS, INJECTIONS, TrainOptions
 from sim.error_model import PMF_METHODS
 from sim.layer_error_model import LAYER_MODEL_SAMPLES
 from sim.mlp_train import RETRAIN_EPOCHS
@@ -96,9 +96,12 @@ def _train(args):
     from sim.bnn_data import DataError, load_dataset
     from sim.bnn_train import TrainOptions, train
 
+    engine = _bnn_options(args, parse_design("bnn-digits"))
+    aware = engine.popcount != ("exact",) * len(engine.popcount)
     try:
         dataset = load_dataset(args.dataset)
-        options = TrainOptions(layers=args.layers, epochs=args.epochs, seed=args.seed)
+        layers = args.layers or (engine.model.layers if aware else DEFAULT_LAYERS)
+        options = TrainOptions(layers=layers, epochs=args.epochs, seed=args.seed)
     except (DataError, ValueError) as error:
         raise DesignError(str(error)) from None
 
@@ -109,13 +112,18 @@ def _train(args):
               end="\n" if epoch == epochs or args.verbose else "")
 
     try:
-        model, _ = train(dataset, options, progress=progress)
+        model, _ = train(dataset, options, engine=engine if aware else None,
+                         injection=args.injection, progress=progress)
     except ValueError as error:
         raise DesignError(str(error)) from None
     model.save(args.output)
-    print(f"wrote {args.output}: test accuracy {model.metadata['test_accuracy']:.2%} "
-          f"({model.metadata['test_samples']} {dataset.name} images), "
-          f"{model.metadata['train_seconds']} s")
+    line = (f"wrote {args.output}: test accuracy {model.metadata['test_accuracy']:.2%} "
+            f"({model.metadata['test_samples']} {dataset.name} images), "
+            f"{model.metadata['train_seconds']} s")
+    if aware:
+        line += (f"; on {engine.name}'s engine (bit-exact) "
+                 f"{model.metadata['engine_test_accuracy']:.2%}")
+    print(line)
 
 
 def _retrain(args):
@@ -294,12 +302,18 @@ def _parser():
     verb = verbs.add_parser("train", help="train a binary MLP and export it for the BNN engine")
     verb.add_argument("--dataset", default="digits", metavar="digits|FILE.npz",
                       help="scikit-learn's digits (default) or x_train, y_train, x_test, y_test")
-    verb.add_argument("--layers", type=_int_list, default=DEFAULT_LAYERS, metavar="N,N,...",
-                      help="sizes, inputs first (default %(default)s)")
+    verb.add_argument("--layers", type=_int_list, metavar="N,N,...",
+                      help=f"sizes, inputs first (default {DEFAULT_LAYERS}, or the engine's)")
     verb.add_argument("--epochs", type=_positive_int, default=TrainOptions.epochs)
     verb.add_argument("--seed", type=int, default=TrainOptions.seed)
     verb.add_argument("--verbose", action="store_true", help="keep every epoch's line")
     verb.add_argument("-o", "--output", required=True, metavar="MODEL.npz")
+    group = _add_bnn_options(verb)
+    group.description = ("an approximate --popcount trains for that engine (the one "
+                         "--weights holds, by default bnn-digits)")
+    group.add_argument("--injection", choices=INJECTIONS, default="table",
+                       help="counts drawn from the plan's error table (default) or counted "
+                            "through its compressor tree")
     verb.set_defaults(run=_train)
 
     verb = verbs.add_parser("retrain", help="retrain networks for approximate popcounts and "

@@ -4,6 +4,8 @@ trained network's decisions, and the golden inference follows the engine's chunk
 import numpy as np
 import pytest
 
+from flows.cli import main
+from hwgen.bnn_model import load_model
 from hwgen.designs import parse_design
 from sim.bnn_data import DIGITS_TRAIN, DataError, Dataset, load_dataset
 from sim.bnn_infer import infer, infer_model
@@ -111,3 +113,12 @@ def test_engine_layers_must_match():
                                          r"to train for bnn-digits, not \(64, 32, 10\)$"):
         train(load_dataset(), TrainOptions(layers=(64, 32, 10), epochs=1),
               engine=parse_design("bnn-digits"))
+
+
+def test_cli_trains_for_an_engine(tmp_path, capsys):
+    path = tmp_path / "aware.npz"
+    assert main(["train", "--popcount", "maj_not-l1", "--injection", "bit_exact", "--epochs",
+                 "2", "-o", str(path)]) == 0
+    assert "on bnn-digits-maj_not-l1's engine (bit-exact)" in capsys.readouterr().out
+    metadata = load_model(path).metadata
+    assert (metadata["engine"], metadata["injection"]) == ("bnn-digits-maj_not-l1", "bit_exact")
