@@ -28,6 +28,7 @@ from hwgen.bnn_model import BNNModel
 from .adam import Adam
 from .bnn_infer import infer_model, layer_counts
 from .bnn_predict import count_tables
+from .checks import check_positive_int, is_positive_int
 from .count_noise import exact_chunk_counts, sample_counts
 
 __all__ = ["TrainOptions", "train", "export", "DEFAULT_LAYERS", "INJECTIONS"]
@@ -48,13 +49,10 @@ class TrainOptions:
 
     def __post_init__(self):
         if (not isinstance(self.layers, tuple) or len(self.layers) < 2
-                or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1
-                           for n in self.layers)):
+                or not all(map(is_positive_int, self.layers))):
             raise ValueError(f"Layers must be two or more positive sizes, not {self.layers!r}")
         for name in ("epochs", "batch"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"Training {name} must be a positive integer, not {value!r}")
+            check_positive_int(f"Training {name}", getattr(self, name))
 
 
 def _sign(x):

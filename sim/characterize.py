@@ -4,6 +4,7 @@ import numpy as np
 
 from hwgen.config import MultiplierConfig
 
+from .checks import check_positive_int
 from .metrics import ErrorStatistics, mre_sign_magnitude
 from .multiplier import multiply
 from .units import evaluate, exact_value, output_value
@@ -27,8 +28,7 @@ def error_samples(config, *, samples=DEFAULT_SAMPLES, seed=0, progress=None):
             inputs = exhaustive_inputs(config)
             yield output_value(config, evaluate(config, inputs)), exact_value(config, inputs)
         return "exhaustive", exhaustive()
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise ValueError(f"Sample count must be a positive integer, not {samples!r}")
+    check_positive_int("Sample count", samples)
 
     def monte_carlo():
         rng = np.random.default_rng(seed)

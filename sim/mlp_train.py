@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .adam import Adam
+from .checks import check_positive_int, is_positive_int
 from .quant_mlp import MAGNITUDE, QuantMLP, forward
 
 __all__ = ["MLPOptions", "train_float", "retrain", "DEFAULT_HIDDEN", "RETRAIN_EPOCHS"]
@@ -36,13 +37,10 @@ class MLPOptions:
     seed: int = 0
 
     def __post_init__(self):
-        if not isinstance(self.hidden, tuple) or not all(
-                isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in self.hidden):
+        if not isinstance(self.hidden, tuple) or not all(map(is_positive_int, self.hidden)):
             raise ValueError(f"MLP hidden sizes must be positive integers, not {self.hidden!r}")
         for name in ("epochs", "batch"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"MLP {name} must be a positive integer, not {value!r}")
+            check_positive_int(f"MLP {name}", getattr(self, name))
 
 
 def _softmax_gradient(scores, labels):
