@@ -24,7 +24,7 @@ from .quant_mlp import MAGNITUDE, QuantMLP, forward
 __all__ = ["MLPOptions", "train_float", "retrain", "DEFAULT_HIDDEN", "RETRAIN_EPOCHS"]
 
 DEFAULT_HIDDEN = (256, 256)
-RETRAIN_EPOCHS = 5  # as De la Parra et al. retrain
+RETRAIN_EPOCHS = 5  # and a learning rate of 1e-4, as De la Parra et al. retrain
 _ACTIVATION_PERCENTILE = 99.9
 
 
@@ -104,7 +104,7 @@ def _gains(errors, layers):
 
 
 def retrain(model, dataset, products, *, errors=None, epochs=RETRAIN_EPOCHS, batch=64,
-            learning_rate=1e-3, seed=0, progress=None):
+            learning_rate=1e-4, seed=0, progress=None):
     """``(retrained model, seconds per epoch)``: ``model`` fine-tuned for ``epochs`` through
     accumulator function ``products``; ``errors`` (the measured :class:`NeuronErrors`) when
     ``products`` injects them, for the gradient gain. ``progress(epoch, epochs)`` after each."""
