@@ -14,7 +14,7 @@ from hwgen.serial_protocol import BAUD
 from sim.bnn_predict import DEFAULT_DRAWS
 from sim.bnn_train import DEFAULT_LAYERS, INJECTIONS, TrainOptions
 from sim.error_model import PMF_METHODS
-from sim.layer_error_model import LAYER_MODEL_SAMPLES
+from sim.layer_error_model import LAYER_MODEL_SAMPLES, LAYER_MODELS
 from sim.mlp_train import RETRAIN_EPOCHS
 from sim.characterize import DEFAULT_SAMPLES
 
@@ -148,20 +148,25 @@ def _format_metric(value):
 
 
 def _predict(args):
-    from .predict import predict
+    from .predict import predict, predict_mlp
 
     config = _bnn_options(args, parse_design(args.design))
-    if config.family != "bnn":
-        raise DesignError(f"predict needs a bnn design, not {config.name}")
-    result = predict(config, dataset=args.dataset, check=args.check, draws=args.draws,
-                     method=args.method, seed=args.seed)
+    if config.family == "bnn":
+        result = predict(config, dataset=args.dataset, check=args.check, draws=args.draws,
+                         method=args.method, seed=args.seed)
+    elif config.family == "mul8" and config.signed:
+        result = predict_mlp(config, dataset=args.dataset, check=args.check, draws=args.draws,
+                             kind=args.layer_model, seed=args.seed)
+    else:
+        raise DesignError(f"predict needs a bnn or smul8 design, not {config.name}")
     if args.json:
         print(json.dumps(result))
         return
-    flips = ", ".join(f"{p:.3f}" for p in result["flip_probability"])
     line = (f"{config.name}: predicted accuracy {result['predicted_accuracy']:.2%} "
-            f"({result['predict_seconds'] * 1000:.0f} ms), neuron flip probability per hidden "
-            f"layer {flips}")
+            f"({result['predict_seconds'] * 1000:.0f} ms)")
+    if "flip_probability" in result:
+        line += ", neuron flip probability per hidden layer " + ", ".join(
+            f"{p:.3f}" for p in result["flip_probability"])
     if args.check:
         line += (f", bit-exact {result['simulated_accuracy']:.2%} "
                  f"({result['simulate_seconds'] * 1000:.0f} ms)")
@@ -331,7 +336,8 @@ def _parser():
     verb.set_defaults(run=_retrain)
 
     verb = verbs.add_parser("predict", help="a BNN engine's accuracy from its popcount error "
-                                            "model, without bit-exact simulation")
+                                            "model, or an 8-bit MLP's from its smul8 "
+                                            "multiplier's, without bit-exact simulation")
     verb.add_argument("design", metavar="DESIGN")
     verb.add_argument("--dataset", default=None, metavar="digits|FILE.npz",
                       help="default: the one the model was trained on")
@@ -342,6 +348,8 @@ def _parser():
     verb.add_argument("--method", choices=PMF_METHODS,
                       help="how the popcount's conditional error is computed (default "
                            "enumerate up to 20 inputs, else monte_carlo)")
+    verb.add_argument("--layer-model", choices=LAYER_MODELS, default=LAYER_MODELS[0],
+                      help="smul8 designs: the layer error model (default %(default)s)")
     verb.add_argument("--seed", type=int, default=0)
     verb.add_argument("--json", action="store_true", help="print one JSON object")
     _add_bnn_options(verb)

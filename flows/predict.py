@@ -1,13 +1,24 @@
-"""Accuracy of a BNN engine from its error model, beside the bit-exact figure, both timed."""
+"""A network's accuracy from an error model, beside the bit-exact figure, both timed.
+
+``bnn-*`` designs: the engine's own network through the popcount error model
+(:mod:`sim.bnn_predict`). ``smul8-*`` designs: an 8-bit MLP trained in float on the data set
+(:func:`sim.mlp_train.train_float`, seeded, a second or two) through a layer error model of the
+multiplier (:mod:`sim.layer_error_model`).
+"""
 
 import time
 
 from hwgen.designs import DesignError
+from sim import layer_error_model
 from sim.bnn_data import DataError, load_dataset
 from sim.bnn_infer import accuracy
 from sim.bnn_predict import DEFAULT_DRAWS, count_tables, flip_probabilities, predict_accuracy
+from sim.mlp_train import MLPOptions, train_float
+from sim.multiplier import product_table
+from sim.quant_mlp import accuracy as mlp_accuracy
+from sim.quant_mlp import table_products
 
-__all__ = ["predict"]
+__all__ = ["predict", "predict_mlp"]
 
 
 def predict(config, *, dataset=None, check=False, draws=DEFAULT_DRAWS, method=None, seed=0):
@@ -35,5 +46,34 @@ def predict(config, *, dataset=None, check=False, draws=DEFAULT_DRAWS, method=No
     if check:
         start = time.perf_counter()
         result["simulated_accuracy"] = accuracy(config, bits, data.y_test)
+        result["simulate_seconds"] = time.perf_counter() - start
+    return result
+
+
+def predict_mlp(config, *, dataset=None, check=False, draws=DEFAULT_DRAWS, kind="correlated",
+                seed=0):
+    """:func:`predict` for a sign-magnitude multiplier ``config`` in an 8-bit MLP; building the
+    layer error model (``kind``, measured on training images) is ``tables_seconds``."""
+    try:
+        data = load_dataset(dataset or "digits")
+    except DataError as error:
+        raise DesignError(str(error)) from None
+    model = train_float(data, MLPOptions(seed=seed))
+    table = product_table(config.blocks, signed=True)
+    start = time.perf_counter()
+    errors = layer_error_model.measure(
+        model, data.x_train[:layer_error_model.LAYER_MODEL_SAMPLES], table, kind=kind)
+    tabled = time.perf_counter()
+    predicted = layer_error_model.predict_accuracy(model, data.x_test, data.y_test, errors,
+                                                   draws=draws, seed=seed)
+    result = {"design": config.name, "network": "-".join(map(str, model.layers)),
+              "layer_model": kind, "images": len(data.y_test), "draws": draws,
+              "predicted_accuracy": predicted,
+              "predict_seconds": time.perf_counter() - tabled,
+              "tables_seconds": tabled - start}
+    if check:
+        start = time.perf_counter()
+        result["simulated_accuracy"] = mlp_accuracy(model, data.x_test, data.y_test,
+                                                    table_products(table))
         result["simulate_seconds"] = time.perf_counter() - start
     return result

@@ -1,9 +1,12 @@
 """Layer error models of the 8-bit MLP: measured statistics are the bit-exact network's, the
 injected noise has them, and the predicted accuracy is near the bit-exact one."""
 
+import json
+
 import numpy as np
 import pytest
 
+from flows.cli import main
 from sim.bnn_data import load_dataset
 from sim.layer_error_model import measure, noisy_products, predict_accuracy
 from sim.mlp_train import MLPOptions, train_float
@@ -94,3 +97,18 @@ def test_bad_model_kind(network):
     with pytest.raises(ValueError, match=r"^Layer error model must be one of correlated, "
                                          r"moments, not 'flat'$"):
         measure(model, dataset.x_train[:10], product_table("0000", signed=True), kind="flat")
+
+
+def test_cli_predict_smul8_json(capsys):
+    assert main(["predict", "smul8-3330", "--check", "--json", "--draws", "1",
+                 "--layer-model", "moments"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["design"], result["layer_model"], result["images"]) == (
+        "smul8-3330", "moments", 360)
+    assert abs(result["predicted_accuracy"] - result["simulated_accuracy"]) < 0.02
+
+
+def test_cli_predict_needs_a_network_design(capsys):
+    assert main(["predict", "mul8-3330"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "axbnn: error: predict needs a bnn or smul8 design, not mul8-3330")
