@@ -119,6 +119,7 @@ def retrain(model, dataset, products, *, errors=None, epochs=RETRAIN_EPOCHS, bat
         for indices in _batches(rng, len(dataset.y_train), batch):
             scores, layers = forward(model, dataset.x_train[indices], products)
             gradient = _softmax_gradient(scores, dataset.y_train[indices])
+            quantised = model.quantised_weights()
             weight_gradients, bias_gradients = [], []
             for k in reversed(range(len(model.weights))):
                 activations, _, _ = layers[k]
@@ -128,10 +129,8 @@ def retrain(model, dataset, products, *, errors=None, epochs=RETRAIN_EPOCHS, bat
                                         * (np.abs(model.weights[k]) <= limit))
                 bias_gradients.insert(0, gradient.sum(axis=0))
                 if k:
-                    quantised = np.clip(np.rint(model.weights[k] / model.weight_scales[k]),
-                                        -MAGNITUDE, MAGNITUDE) * model.weight_scales[k]
                     y = layers[k - 1][2]
-                    gradient = (through @ quantised) * (
+                    gradient = (through @ (quantised[k] * model.weight_scales[k])) * (
                         (y > 0) & (y < MAGNITUDE * model.activation_scales[k - 1]))
             optimiser.update(parameters, [*weight_gradients, *bias_gradients])
         if progress:
