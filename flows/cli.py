@@ -12,7 +12,8 @@ from hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
 from hwgen.designs import PRESETS, DesignError, parse_design
 from hwgen.serial_protocol import BAUD
 from sim.bnn_predict import DEFAULT_DRAWS
-from sim.bnn_train import DEFAULT_LAYERS, INJECTIONS, TrainOptions
+from sim.bnn_train import DEFAULT_LAYERS, TrainOptions
+from sim.count_noise import COUNT_SOURCES
 from sim.error_model import PMF_METHODS
 from sim.layer_error_model import LAYER_MODEL_SAMPLES, LAYER_MODELS
 from sim.mlp_train import RETRAIN_EPOCHS
@@ -124,6 +125,30 @@ def _train(args):
         line += (f"; on {engine.name}'s engine (bit-exact) "
                  f"{model.metadata['engine_test_accuracy']:.2%}")
     print(line)
+
+
+def _tune(args):
+    from sim.bnn_data import DataError, load_dataset
+    from sim.bnn_infer import accuracy
+    from sim.threshold_tuning import tune_thresholds
+
+    config = _bnn_options(args, parse_design(args.design))
+    if config.family != "bnn":
+        raise DesignError(f"tune needs a bnn design, not {config.name}")
+    try:
+        dataset = load_dataset(args.dataset or config.model.metadata.get("dataset", "digits"))
+        before = accuracy(config, config.model.binarize(dataset.x_test), dataset.y_test)
+        model = tune_thresholds(config, dataset, source=args.bias)
+    except (DataError, ValueError) as error:
+        raise DesignError(str(error)) from None
+    model.save(args.output)
+    moved = ", ".join(f"{count}/{len(thresholds)}" for count, thresholds in
+                      zip(model.metadata["moved_thresholds"], model.thresholds))
+    shifts = ", ".join(f"{shift:+.2f}" for shift in model.metadata["mean_threshold_shift"])
+    print(f"wrote {args.output}: on {config.name}'s engine (bit-exact) {before:.2%} -> "
+          f"{model.metadata['engine_test_accuracy']:.2%} ({len(dataset.y_test)} "
+          f"{dataset.name} test images); moved {moved} thresholds per layer, mean shift "
+          f"{shifts}")
 
 
 def _retrain(args):
@@ -316,10 +341,22 @@ def _parser():
     group = _add_bnn_options(verb)
     group.description = ("an approximate --popcount trains for that engine (the one "
                          "--weights holds, by default bnn-digits)")
-    group.add_argument("--injection", choices=INJECTIONS, default="table",
+    group.add_argument("--injection", choices=COUNT_SOURCES, default="table",
                        help="counts drawn from the plan's error table (default) or counted "
                             "through its compressor tree")
     verb.set_defaults(run=_train)
+
+    verb = verbs.add_parser("tune", help="shift a BNN's thresholds to cancel its approximate "
+                                         "popcount's bias; write the tuned model")
+    verb.add_argument("design", metavar="DESIGN", help="the bnn design to tune for")
+    verb.add_argument("--bias", choices=COUNT_SOURCES, default="table",
+                      help="each neuron's expected bias from the plan's error table (default) "
+                           "or counted through its compressor tree")
+    verb.add_argument("--dataset", default=None, metavar="digits|FILE.npz",
+                      help="training split to measure on (default: the model's data set)")
+    verb.add_argument("-o", "--output", required=True, metavar="MODEL.npz")
+    _add_bnn_options(verb)
+    verb.set_defaults(run=_tune)
 
     verb = verbs.add_parser("retrain", help="retrain networks for approximate popcounts and "
                                             "multipliers; compare bit-exactly")

@@ -2,9 +2,10 @@
 
     axbnn retrain [DESIGN ...] [-o DIR]
 
-``bnn-*`` designs: the shipped network (trained exactly) on each approximate engine, against
-networks trained through the engine's popcount by each injection of
-:data:`sim.bnn_train.INJECTIONS` (the plan's error table; its compressor tree).
+``bnn-*`` designs: the shipped network (trained exactly) on each approximate engine, as it is
+and with its thresholds tuned (:mod:`sim.threshold_tuning`), against networks trained through
+the engine's popcount; tuning and training take their counts from each of
+:data:`sim.count_noise.COUNT_SOURCES` (the plan's error table; its compressor tree).
 
 ``smul8-*`` designs: one 8-bit MLP trained in float (:mod:`sim.mlp_train`), then for each
 multiplier retrained twice, through the product table (bit-exact) and through the correlated
@@ -26,13 +27,15 @@ import numpy as np
 from hwgen.designs import PRESETS, DesignError, parse_design
 from sim.bnn_data import load_dataset
 from sim.bnn_infer import accuracy as bnn_accuracy
-from sim.bnn_train import INJECTIONS, TrainOptions, train
+from sim.bnn_train import TrainOptions, train
+from sim.count_noise import COUNT_SOURCES
 from sim.characterize import characterize
 from sim.layer_error_model import (LAYER_MODEL_SAMPLES, LAYER_MODELS, measure, noisy_products,
                                    predict_accuracy)
 from sim.mlp_train import RETRAIN_EPOCHS, MLPOptions, retrain, train_float
 from sim.multiplier import product_table
 from sim.quant_mlp import accuracy, exact_products, table_products
+from sim.threshold_tuning import tune_thresholds
 
 __all__ = ["DEFAULT_DESIGNS", "make_retrain_report"]
 
@@ -57,7 +60,10 @@ def _retrain_bnn(configs, dataset, epochs, progress):
         row = {"design": config.name, "mred": characterize(config.chunks[0])["mred"],
                "exact_engine": config.model.metadata["test_accuracy"],
                "exact_trained": bnn_accuracy(config, bits, dataset.y_test)}
-        for injection in INJECTIONS:
+        for source in COUNT_SOURCES:
+            tuned = tune_thresholds(config, dataset, source=source)
+            row[f"{source}_tuned"] = tuned.metadata["engine_test_accuracy"]
+        for injection in COUNT_SOURCES:
             def report(epoch, total, line, injection=injection):
                 progress(f"[{index}/{len(configs)}] {config.name}, through the "
                          f"{injection.replace('_', '-')} counts: {line}", epoch == total)
@@ -140,11 +146,14 @@ def to_markdown(results):
     parts = [f"# axbnn retrain ({results['dataset']}, {results['test_images']} test images, "
              "accuracies bit-exact)"]
     if "bnn" in results:
-        parts += ["\n## BNN engines: exact training against approximation-aware training\n",
-                  "| design | MRED | exact engine | exact-trained | table-trained | "
-                  "tree-trained | seconds (table, tree) |", "|---|---|---|---|---|---|---|"]
+        parts += ["\n## BNN engines: exact training, threshold tuning, approximation-aware "
+                  "training\n",
+                  "| design | MRED | exact engine | exact-trained | thresholds tuned (table, "
+                  "tree) | table-trained | tree-trained | seconds (table, tree) |",
+                  "|---|---|---|---|---|---|---|---|"]
         parts += [f"| {r['design']} | {r['mred']:.4g} | {_pct(r['exact_engine'])} | "
-                  f"{_pct(r['exact_trained'])} | {_pct(r['table_trained'])} | "
+                  f"{_pct(r['exact_trained'])} | {_pct(r['table_tuned'])}, "
+                  f"{_pct(r['bit_exact_tuned'])} | {_pct(r['table_trained'])} | "
                   f"{_pct(r['bit_exact_trained'])} | {r['table_seconds']:.1f}, "
                   f"{r['bit_exact_seconds']:.1f} |" for r in results["bnn"]]
     if "mlp" in results:
@@ -175,6 +184,8 @@ def plot(results, path):
     from matplotlib import pyplot
 
     panels = [("bnn", "BNN popcount plans", (("exact_trained", "exact-trained"),
+                                               ("table_tuned", "thresholds tuned (table)"),
+                                               ("bit_exact_tuned", "thresholds tuned (tree)"),
                                                ("table_trained", "trained through the table"),
                                                ("bit_exact_trained", "trained through the tree"))),
               ("mlp", "8-bit MLP multipliers", (("before", "float-trained, quantised"),

@@ -29,12 +29,11 @@ from .adam import Adam
 from .bnn_infer import infer_model, layer_counts
 from .bnn_predict import count_tables
 from .checks import check_positive_int, is_positive_int
-from .count_noise import exact_chunk_counts, sample_counts
+from .count_noise import COUNT_SOURCES, exact_chunk_counts, sample_counts
 
-__all__ = ["TrainOptions", "train", "export", "DEFAULT_LAYERS", "INJECTIONS"]
+__all__ = ["TrainOptions", "train", "export", "DEFAULT_LAYERS"]
 
 DEFAULT_LAYERS = (64, 128, 128, 10)
-INJECTIONS = ("table", "bit_exact")
 _EPS = 1e-5
 
 
@@ -156,7 +155,7 @@ class _BitExactCounts:
         return 2.0 * p - a.shape[1]
 
 
-_COUNTS = dict(zip(INJECTIONS, (_TableCounts, _BitExactCounts)))
+_COUNTS = dict(zip(COUNT_SOURCES, (_TableCounts, _BitExactCounts)))
 
 
 def export(network, input_threshold, metadata):
@@ -194,9 +193,9 @@ def train(dataset, options=TrainOptions(), *, engine=None, injection="table", pr
     """Train on ``dataset`` (:class:`sim.bnn_data.Dataset`); return ``(model, history)``.
 
     With ``engine`` (a :class:`~hwgen.bnn_config.BNNConfig` of the same layers), train through
-    its popcount by ``injection`` (one of :data:`INJECTIONS`) and record the exported network's
-    bit-exact accuracy on that engine as ``engine_test_accuracy``. ``progress(epoch, epochs,
-    line)`` is called after every epoch with a summary line.
+    its popcount by ``injection`` (one of :data:`~sim.count_noise.COUNT_SOURCES`) and record
+    the exported network's bit-exact accuracy on that engine as ``engine_test_accuracy``.
+    ``progress(epoch, epochs, line)`` is called after every epoch with a summary line.
     """
     layers = options.layers
     if layers[0] != dataset.n_features or layers[-1] != dataset.n_classes:
@@ -205,8 +204,9 @@ def train(dataset, options=TrainOptions(), *, engine=None, injection="table", pr
     if engine is not None and engine.model.layers != layers:
         raise ValueError(f"Layers must be the engine's {engine.model.layers!r} to train for "
                          f"{engine.name}, not {layers!r}")
-    if injection not in INJECTIONS:
-        raise ValueError(f"Injection must be one of {', '.join(INJECTIONS)}, not {injection!r}")
+    if injection not in COUNT_SOURCES:
+        raise ValueError(f"Injection must be one of {', '.join(COUNT_SOURCES)}, "
+                         f"not {injection!r}")
     counts = _COUNTS[injection](engine, options.seed) if engine is not None else None
     rng = np.random.default_rng(options.seed)
     network = _Network.initial(layers, rng)

@@ -5,11 +5,17 @@ XNOR-popcount comes from a matrix product of +-1 values, and the approximate cou
 would give is drawn from row ``k`` of its conditional table ``P[k, c]``
 (:func:`sim.error_model.count_pmf`). Accuracy prediction (:mod:`sim.bnn_predict`) and
 approximation-aware training (:mod:`sim.bnn_train`) both draw their counts here.
+
+Where approximate counts come from is one of :data:`COUNT_SOURCES`: ``table`` (drawn here, the
+error model) or ``bit_exact`` (counted through the compressor tree's golden model,
+:func:`sim.bnn_infer.layer_counts`).
 """
 
 import numpy as np
 
-__all__ = ["exact_chunk_counts", "sample_counts"]
+__all__ = ["exact_chunk_counts", "sample_counts", "COUNT_SOURCES"]
+
+COUNT_SOURCES = ("table", "bit_exact")
 
 
 def exact_chunk_counts(signed_inputs, signed_weights, simd):

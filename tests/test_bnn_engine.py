@@ -14,6 +14,7 @@ from hwgen.bnn_engine import BNNEngine
 from hwgen.designs import parse_design
 from sim.bnn_data import load_dataset
 from sim.bnn_infer import infer
+from sim.threshold_tuning import tune_thresholds
 
 IMAGES = 12
 
@@ -71,6 +72,18 @@ def test_matches_golden_model(design, stall, images):
     config = parse_design(design)
     labels, scores, _ = run_engine(BNNEngine(config), images, stall=stall)
     expected = infer(config, images)
+    np.testing.assert_array_equal(scores, expected["scores"])
+    np.testing.assert_array_equal(labels, expected["labels"])
+
+
+def test_tuned_thresholds_match_golden_model(images, tmp_path):
+    """A model from threshold tuning (thresholds moved up by maj_not's bias) in the engine."""
+    config = parse_design("bnn-digits-maj_not")
+    tune_thresholds(config, load_dataset(), source="bit_exact").save(tmp_path / "tuned.npz")
+    tuned = config.replace(weights=str(tmp_path / "tuned.npz"))
+    labels, scores, _ = run_engine(BNNEngine(tuned), images)
+    expected = infer(tuned, images)
+    assert not np.array_equal(expected["layers"][0], infer(config, images)["layers"][0])
     np.testing.assert_array_equal(scores, expected["scores"])
     np.testing.assert_array_equal(labels, expected["labels"])
 

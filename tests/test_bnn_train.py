@@ -9,7 +9,8 @@ from hwgen.bnn_model import load_model
 from hwgen.designs import parse_design
 from sim.bnn_data import DIGITS_TRAIN, DataError, Dataset, load_dataset
 from sim.bnn_infer import infer, infer_model
-from sim.bnn_train import INJECTIONS, TrainOptions, _Network, export, train
+from sim.bnn_train import TrainOptions, _Network, export, train
+from sim.count_noise import COUNT_SOURCES
 
 
 def test_export_folds_batch_norm_exactly():
@@ -78,7 +79,7 @@ def test_data_file_errors(tmp_path):
 def test_zero_error_engine_reproduces_exact_training():
     dataset, options = load_dataset(), TrainOptions(epochs=3)
     exact, _ = train(dataset, options)
-    for injection in INJECTIONS:
+    for injection in COUNT_SOURCES:
         aware, _ = train(dataset, options, engine=parse_design("bnn-digits"),
                          injection=injection)
         for ours, theirs in zip(aware.weights + aware.thresholds,
@@ -87,7 +88,7 @@ def test_zero_error_engine_reproduces_exact_training():
         assert aware.metadata["engine_test_accuracy"] == exact.metadata["test_accuracy"]
 
 
-@pytest.mark.parametrize("injection", INJECTIONS)
+@pytest.mark.parametrize("injection", COUNT_SOURCES)
 def test_approximation_aware_training_beats_exact_training_on_the_engine(injection):
     """maj_not-l1, 20 epochs, bit-exact on the engine: exact training 71.7%, the error table
     78.9%, the compressor tree in the loop 81.9%."""
