@@ -361,8 +361,8 @@ def _parser():
     verb = verbs.add_parser("retrain", help="retrain networks for approximate popcounts and "
                                             "multipliers; compare bit-exactly")
     verb.add_argument("designs", nargs="*", metavar="DESIGN",
-                      help="bnn-digits-<plan> and smul8-<blocks> designs (default: the "
-                           "approximate bnn and smul8 presets)")
+                      help="bnn-digits-<plan> and smul8-<blocks> designs (default: every "
+                           "approximate popcount plan and mul8 of the presets)")
     verb.add_argument("--dataset", default="digits", metavar="digits|FILE.npz")
     verb.add_argument("--bnn-epochs", type=_positive_int, default=TrainOptions.epochs)
     verb.add_argument("--mlp-epochs", type=_positive_int, default=RETRAIN_EPOCHS,

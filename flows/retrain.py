@@ -39,8 +39,23 @@ from sim.threshold_tuning import tune_thresholds
 
 __all__ = ["DEFAULT_DESIGNS", "make_retrain_report"]
 
-DEFAULT_DESIGNS = tuple(name for name in PRESETS if name.startswith("bnn-digits-")) + tuple(
-    name for name in PRESETS if name.startswith("smul8-") and name != "smul8-0000")
+
+
+def _default_designs():
+    """The digits engine with every approximate popcount plan of the presets, and the
+    sign-magnitude twin of every approximate mul8 preset."""
+    configs = [parse_design(name) for name in PRESETS]
+    approximate = [config for config in configs if config != config.exact()]
+    plans = {config.plan_name for config in approximate
+             if config.family == "popcount" and config.pipeline is None}
+    plans |= {plan for config in approximate if config.family == "bnn"
+              for plan in config.popcount}
+    return tuple(f"bnn-digits-{plan}" for plan in sorted(plans)) + tuple(
+        f"s{config.name}" for config in approximate
+        if config.family == "mul8" and not config.signed)
+
+
+DEFAULT_DESIGNS = _default_designs()
 _RETRAINERS = ("bit_exact", "error_model")
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from flows.cli import main
-from flows.retrain import make_retrain_report
+from flows.retrain import DEFAULT_DESIGNS, make_retrain_report
 from hwgen.designs import DesignError
 
 
@@ -35,3 +35,9 @@ def test_only_bnn_and_smul8_designs(tmp_path):
                                           r"mul8-3330$"):
         make_retrain_report(["smul8-3330", "mul8-3330"], tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_defaults_cover_every_approximate_plan_and_multiplier_preset():
+    assert {"bnn-digits-maj_not-c3", "bnn-digits-axa3-c4", "bnn-digits-maj_not-l1",
+            "smul8-2200", "smul8-3330"} <= set(DEFAULT_DESIGNS)
+    assert not {"bnn-digits-exact", "bnn-digits-exact-p2", "smul8-0000"} & set(DEFAULT_DESIGNS)
