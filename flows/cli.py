@@ -16,7 +16,7 @@ from sim.bnn_train import DEFAULT_LAYERS, TrainOptions
 from sim.count_noise import COUNT_SOURCES
 from sim.error_model import PMF_METHODS
 from sim.layer_error_model import LAYER_MODEL_SAMPLES, LAYER_MODELS
-from sim.mlp_train import RETRAIN_EPOCHS
+from sim.mlp_train import RETRAIN_EPOCHS, MLPOptions
 from sim.characterize import DEFAULT_SAMPLES
 
 from .errors import FlowError
@@ -127,6 +127,26 @@ def _train(args):
     print(line)
 
 
+def _train_mlp(args):
+    from sim.bnn_data import DataError, load_dataset
+    from sim.mlp_train import MLPOptions, train_float
+    from sim.quant_mlp import accuracy, exact_products
+
+    try:
+        dataset = load_dataset(args.dataset)
+        hidden = args.hidden if isinstance(args.hidden, tuple) else (args.hidden,)
+        options = MLPOptions(hidden=hidden, epochs=args.epochs, seed=args.seed)
+    except (DataError, ValueError) as error:
+        raise DesignError(str(error)) from None
+    model = train_float(dataset, options)
+    model.metadata["test_accuracy"] = accuracy(model, dataset.x_test, dataset.y_test,
+                                               exact_products)
+    model.save(args.output)
+    print(f"wrote {args.output}: {'-'.join(map(str, model.layers))}, quantised test accuracy "
+          f"{model.metadata['test_accuracy']:.2%} with exact products ({len(dataset.y_test)} "
+          f"{dataset.name} images)")
+
+
 def _tune(args):
     from sim.bnn_data import DataError, load_dataset
     from sim.bnn_infer import accuracy
@@ -175,13 +195,15 @@ def _format_metric(value):
 def _predict(args):
     from .predict import predict, predict_mlp
 
-    config = _bnn_options(args, parse_design(args.design))
-    if config.family == "bnn":
-        result = predict(config, dataset=args.dataset, check=args.check, draws=args.draws,
-                         method=args.method, seed=args.seed)
-    elif config.family == "mul8" and config.signed:
-        result = predict_mlp(config, dataset=args.dataset, check=args.check, draws=args.draws,
-                             kind=args.layer_model, seed=args.seed)
+    config = parse_design(args.design)
+    if config.family == "mul8" and config.signed:
+        _bnn_options(argparse.Namespace(**{**vars(args), "weights": None}), config)  # no --pe
+        result = predict_mlp(config, weights=args.weights, dataset=args.dataset,
+                             check=args.check, draws=args.draws, kind=args.layer_model,
+                             seed=args.seed)
+    elif config.family == "bnn":
+        result = predict(_bnn_options(args, config), dataset=args.dataset, check=args.check,
+                         draws=args.draws, method=args.method, seed=args.seed)
     else:
         raise DesignError(f"predict needs a bnn or smul8 design, not {config.name}")
     if args.json:
@@ -346,6 +368,16 @@ def _parser():
                             "through its compressor tree")
     verb.set_defaults(run=_train)
 
+    verb = verbs.add_parser("train-mlp", help="train an 8-bit sign-magnitude MLP in float and "
+                                              "quantise it, for 'predict smul8-...'")
+    verb.add_argument("--dataset", default="digits", metavar="digits|FILE.npz")
+    verb.add_argument("--hidden", type=_int_list, default=MLPOptions.hidden, metavar="N[,N...]",
+                      help="hidden layer sizes (default 256,256)")
+    verb.add_argument("--epochs", type=_positive_int, default=MLPOptions.epochs)
+    verb.add_argument("--seed", type=int, default=MLPOptions.seed)
+    verb.add_argument("-o", "--output", required=True, metavar="MLP.npz")
+    verb.set_defaults(run=_train_mlp)
+
     verb = verbs.add_parser("tune", help="shift a BNN's thresholds to cancel its approximate "
                                          "popcount's bias; write the tuned model")
     verb.add_argument("design", metavar="DESIGN", help="the bnn design to tune for")
@@ -389,7 +421,9 @@ def _parser():
                       help="smul8 designs: the layer error model (default %(default)s)")
     verb.add_argument("--seed", type=int, default=0)
     verb.add_argument("--json", action="store_true", help="print one JSON object")
-    _add_bnn_options(verb)
+    group = _add_bnn_options(verb)
+    group.description = ("for an smul8 design, --weights takes an MLP from 'axbnn train-mlp' "
+                         "(default: one trained on the spot)")
     verb.set_defaults(run=_predict)
 
     verb = verbs.add_parser("characterize", help="error metrics against exact arithmetic")

@@ -1,9 +1,10 @@
 """A network's accuracy from an error model, beside the bit-exact figure, both timed.
 
 ``bnn-*`` designs: the engine's own network through the popcount error model
-(:mod:`sim.bnn_predict`). ``smul8-*`` designs: an 8-bit MLP trained in float on the data set
-(:func:`sim.mlp_train.train_float`, seeded, a second or two) through a layer error model of the
-multiplier (:mod:`sim.layer_error_model`).
+(:mod:`sim.bnn_predict`). ``smul8-*`` designs: an 8-bit MLP (a file from ``axbnn train-mlp``,
+or one trained in float on the data set on the spot by :func:`sim.mlp_train.train_float`,
+seeded, a second or two) through a layer error model of the multiplier
+(:mod:`sim.layer_error_model`).
 """
 
 import time
@@ -16,7 +17,7 @@ from sim.bnn_predict import DEFAULT_DRAWS, count_tables, flip_probabilities, pre
 from sim.mlp_train import MLPOptions, train_float
 from sim.multiplier import product_table
 from sim.quant_mlp import accuracy as mlp_accuracy
-from sim.quant_mlp import table_products
+from sim.quant_mlp import MLPError, load_mlp, table_products
 
 __all__ = ["predict", "predict_mlp"]
 
@@ -50,15 +51,21 @@ def predict(config, *, dataset=None, check=False, draws=DEFAULT_DRAWS, method=No
     return result
 
 
-def predict_mlp(config, *, dataset=None, check=False, draws=DEFAULT_DRAWS, kind="correlated",
-                seed=0):
-    """:func:`predict` for a sign-magnitude multiplier ``config`` in an 8-bit MLP; building the
+def predict_mlp(config, *, weights=None, dataset=None, check=False, draws=DEFAULT_DRAWS,
+                kind="correlated", seed=0):
+    """:func:`predict` for a sign-magnitude multiplier ``config`` in the 8-bit MLP of file
+    ``weights`` (:func:`sim.quant_mlp.load_mlp`; by default one trained here); building the
     layer error model (``kind``, measured on training images) is ``tables_seconds``."""
     try:
-        data = load_dataset(dataset or "digits")
-    except DataError as error:
+        model = load_mlp(weights) if weights else None
+        data = load_dataset(dataset or (model.metadata.get("dataset", "digits") if model
+                                        else "digits"))
+    except (DataError, MLPError) as error:
         raise DesignError(str(error)) from None
-    model = train_float(data, MLPOptions(seed=seed))
+    model = model or train_float(data, MLPOptions(seed=seed))
+    if model.layers[0] != data.n_features:
+        raise DesignError(f"MLP {weights} takes {model.layers[0]} features, but {data.name} "
+                          f"has {data.n_features}")
     table = product_table(config.blocks, signed=True)
     start = time.perf_counter()
     errors = layer_error_model.measure(

@@ -93,7 +93,8 @@ def train_float(dataset, options=MLPOptions()):
         weights, biases, input_scale,
         [float(np.abs(w).max()) / MAGNITUDE for w in weights],
         [max(float(np.percentile(y, _ACTIVATION_PERCENTILE)), 1e-9) / MAGNITUDE
-         for y in calibration])
+         for y in calibration],
+        {"dataset": dataset.name, "seed": options.seed, "epochs": options.epochs})
 
 
 def _gains(errors, layers):

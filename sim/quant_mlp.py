@@ -10,18 +10,25 @@ and the next layer's activations are ``clip(round(relu(y) / activation_scale_k),
 the last layer's ``y`` are the class scores. The bias is added exactly after the products (it
 is not what the multipliers approximate). Inputs are quantised by ``input_scale`` the same way.
 
+Saved as ``.npz`` (:meth:`QuantMLP.save`, :func:`load_mlp`): ``weights{k}``, ``biases{k}``
+(float), ``input_scale``, ``weight_scales``, ``activation_scales`` and ``metadata`` (JSON).
+
 ``forward(model, x, products)`` runs the network with any accumulator function, so the exact
 network (:func:`exact_products`), the bit-exact approximate one (:func:`table_products`, a
 256x256 product-table lookup per product) and the error-model-injected one of
 :mod:`sim.layer_error_model` share every other step.
 """
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-__all__ = ["QuantMLP", "MAGNITUDE", "encode", "forward", "exact_products", "table_products",
-           "accuracy"]
+from hwgen.bnn_model import read_npz
+
+__all__ = ["QuantMLP", "MLPError", "load_mlp", "MAGNITUDE", "encode", "forward",
+           "exact_products", "table_products", "accuracy"]
 
 MAGNITUDE = 127
 _TABLE_BATCH = 128  # samples per product-table gather, to bound its memory
@@ -37,6 +44,10 @@ def _quantise(values, scale, low):
     return np.clip(np.rint(values / scale), low, MAGNITUDE).astype(np.int64)
 
 
+class MLPError(ValueError):
+    """An MLP file or MLP data that is not a valid 8-bit network."""
+
+
 @dataclass
 class QuantMLP:
     """Float weights and biases with the fixed scales that quantise them and the activations."""
@@ -45,6 +56,23 @@ class QuantMLP:
     input_scale: float
     weight_scales: list
     activation_scales: list  # one per hidden layer
+    metadata: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        sizes = [w.shape[1] for w in self.weights[:1]] + [w.shape[0] for w in self.weights]
+        shapes_chain = all(w.ndim == 2 and w.shape == (n_out, n_in) for w, n_in, n_out
+                           in zip(self.weights, sizes, sizes[1:]))
+        if (not self.weights or not shapes_chain
+                or [b.shape for b in self.biases] != [(n,) for n in sizes[1:]]):
+            raise MLPError("MLP weights must be (n_out, n_in) matrices that chain, each with "
+                           "a bias of n_out values")
+        scales = [self.input_scale, *self.weight_scales, *self.activation_scales]
+        if (len(self.weight_scales) != len(self.weights)
+                or len(self.activation_scales) != len(self.weights) - 1
+                or not all(np.isfinite(scale) and scale > 0 for scale in scales)):
+            raise MLPError(f"An MLP of {len(self.weights)} layers needs one input scale, "
+                           f"{len(self.weights)} weight scales and {len(self.weights) - 1} "
+                           "activation scales, all positive")
 
     @property
     def layers(self):
@@ -63,7 +91,34 @@ class QuantMLP:
 
     def copy(self):
         return QuantMLP([w.copy() for w in self.weights], [b.copy() for b in self.biases],
-                        self.input_scale, list(self.weight_scales), list(self.activation_scales))
+                        self.input_scale, list(self.weight_scales), list(self.activation_scales),
+                        dict(self.metadata))
+
+    def save(self, path):
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        arrays = {f"weights{k}": w for k, w in enumerate(self.weights)}
+        arrays.update({f"biases{k}": b for k, b in enumerate(self.biases)})
+        with path.open("wb") as file:
+            np.savez_compressed(file, **arrays, input_scale=self.input_scale,
+                                weight_scales=self.weight_scales,
+                                activation_scales=self.activation_scales,
+                                metadata=json.dumps(self.metadata, sort_keys=True))
+
+
+def load_mlp(path):
+    """Read an MLP written by :meth:`QuantMLP.save`."""
+    arrays = read_npz(path, what="MLP", error=MLPError)
+    depth = sum(name.startswith("weights") for name in arrays)
+    try:
+        return QuantMLP([arrays[f"weights{k}"].astype(np.float64) for k in range(depth)],
+                        [arrays[f"biases{k}"].astype(np.float64) for k in range(depth)],
+                        float(arrays["input_scale"]),
+                        [float(scale) for scale in arrays["weight_scales"]],
+                        [float(scale) for scale in arrays["activation_scales"]],
+                        json.loads(str(arrays["metadata"])))
+    except KeyError as error:
+        raise MLPError(f"MLP file {path} lacks {error.args[0]}") from None
 
 
 def exact_products(layer, activations, weights):

@@ -1,13 +1,17 @@
 """The 8-bit sign-magnitude MLP: table lookup agrees with the multiplier's arithmetic, the
 exact table with plain integer products, and quantisation keeps the float network's accuracy."""
 
+import json
+
 import numpy as np
 import pytest
 
+from flows.cli import main
 from sim.bnn_data import load_dataset
 from sim.mlp_train import MLPOptions, train_float
 from sim.multiplier import product_table, sign_magnitude_multiply
-from sim.quant_mlp import MAGNITUDE, accuracy, encode, exact_products, table_products
+from sim.quant_mlp import (MAGNITUDE, MLPError, QuantMLP, accuracy, encode, exact_products,
+                           forward, load_mlp, table_products)
 
 
 @pytest.fixture(scope="module")
@@ -54,3 +58,42 @@ def test_quantisation_keeps_float_accuracy():
 def test_bad_options(options, message):
     with pytest.raises(ValueError, match=message):
         MLPOptions(**options)
+
+
+def test_saved_mlp_runs_as_the_trained_one(tmp_path):
+    dataset = load_dataset()
+    model = train_float(dataset, MLPOptions(hidden=(32,), epochs=2))
+    model.save(tmp_path / "mlp.npz")
+    loaded = load_mlp(tmp_path / "mlp.npz")
+    products = table_products(product_table("3330", signed=True))
+    np.testing.assert_array_equal(forward(loaded, dataset.x_test, products)[0],
+                                  forward(model, dataset.x_test, products)[0])
+    assert loaded.metadata == {"dataset": "digits", "seed": 0, "epochs": 2}
+
+
+def test_bad_mlp_files(tmp_path):
+    model = train_float(load_dataset(), MLPOptions(hidden=(8,), epochs=1))
+    np.savez(tmp_path / "short.npz", weights0=model.weights[0], biases0=model.biases[0])
+    with pytest.raises(MLPError, match=r"^MLP file .*short.npz lacks input_scale$"):
+        load_mlp(tmp_path / "short.npz")
+    with pytest.raises(MLPError, match=r"^MLP weights must be \(n_out, n_in\) matrices that "
+                                       r"chain"):
+        QuantMLP(model.weights[::-1], model.biases, 1.0, [1.0, 1.0], [1.0])
+    with pytest.raises(MLPError, match=r"needs one input scale, 2 weight scales and 1 "
+                                       r"activation scales, all positive$"):
+        QuantMLP(model.weights, model.biases, 1.0, [1.0, 0.0], [1.0])
+
+
+def test_cli_predicts_a_trained_mlp_file(tmp_path, capsys):
+    path = tmp_path / "mlp.npz"
+    assert main(["train-mlp", "--hidden", "32", "--epochs", "5", "-o", str(path)]) == 0
+    assert "64-32-10, quantised test accuracy" in capsys.readouterr().out
+    assert main(["predict", "smul8-2222", "--weights", str(path), "--check", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    dataset = load_dataset()
+    assert result["network"] == "64-32-10"
+    assert result["simulated_accuracy"] == accuracy(
+        load_mlp(path), dataset.x_test, dataset.y_test,
+        table_products(product_table("2222", signed=True)))
+    assert main(["predict", "smul8-2222", "--pe", "2"]) == 2
+    assert "--pe apply to bnn designs, not smul8-2222" in capsys.readouterr().err
