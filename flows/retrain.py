@@ -212,12 +212,12 @@ def plot(results, path):
                                    figsize=(5.5 * len(panels), 4))
     for axis, (key, title, series) in zip(axes[0], panels):
         rows = results[key] if key == "bnn" else results[key]["rows"]
-        rows = sorted(rows, key=lambda row: row["mred"])
-        for column, label in series:
-            axis.plot([r["mred"] for r in rows], [r[column] for r in rows], "o-", label=label)
-        for r in rows:
-            axis.annotate(r["design"].rsplit("-", 1)[-1], (r["mred"], r[series[0][0]]),
-                          fontsize=7)
+        mred = [r["mred"] for r in rows]
+        for column, label in series:  # points, not lines: the designs are no sequence
+            axis.plot(mred, [r[column] for r in rows], "o", alpha=0.8, label=label)
+        for r in rows:  # the plan or the blocks, after the family and model
+            axis.annotate(r["design"].split("-", 2 if key == "bnn" else 1)[-1],
+                          (r["mred"], r[series[0][0]]), fontsize=7)
         axis.set(title=title, xlabel="MRED", ylabel="test accuracy (bit-exact)")
         axis.legend(fontsize=7)
     figure.tight_layout()
