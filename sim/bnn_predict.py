@@ -33,7 +33,7 @@ def _score_distributions(table, exact):
     """``(samples, classes, values)``: the distribution of each accumulated score."""
     rows = table[exact]  # (samples, classes, chunks, values)
     size = rows.shape[-2] * (rows.shape[-1] - 1) + 1
-    padded = 1 << (size - 1).bit_length()  # a power of two: ten times faster than odd sizes
+    padded = 1 << (size - 1).bit_length()  # pocketfft is slow at odd and prime lengths
     spectrum = np.prod(np.fft.rfft(rows, n=padded, axis=-1), axis=-2)
     return np.clip(np.fft.irfft(spectrum, n=padded, axis=-1)[..., :size], 0.0, None)
 
