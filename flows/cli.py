@@ -129,7 +129,7 @@ def _train(args):
 
 def _train_mlp(args):
     from sim.bnn_data import DataError, load_dataset
-    from sim.mlp_train import MLPOptions, train_float
+    from sim.mlp_train import train_float
     from sim.quant_mlp import accuracy, exact_products
 
     try:
@@ -372,7 +372,8 @@ def _parser():
                                               "quantise it, for 'predict smul8-...'")
     verb.add_argument("--dataset", default="digits", metavar="digits|FILE.npz")
     verb.add_argument("--hidden", type=_int_list, default=MLPOptions.hidden, metavar="N[,N...]",
-                      help="hidden layer sizes (default 256,256)")
+                      help="hidden layer sizes (default "
+                           f"{','.join(map(str, MLPOptions.hidden))})")
     verb.add_argument("--epochs", type=_positive_int, default=MLPOptions.epochs)
     verb.add_argument("--seed", type=int, default=MLPOptions.seed)
     verb.add_argument("-o", "--output", required=True, metavar="MLP.npz")
