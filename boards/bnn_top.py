@@ -3,9 +3,9 @@
 from amaranth.hdl import Elaboratable, Module
 from amaranth.lib import io
 
-from hwgen.bnn_serial import BNNSerial
-from hwgen.serial_protocol import divisor
-from sim.bist import bnn_signature
+from ..hwgen.bnn_serial import BNNSerial
+from ..hwgen.serial_protocol import divisor
+from ..sim.bist import bnn_signature
 
 from .selftest_top import show_verdict
 

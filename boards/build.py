@@ -7,11 +7,11 @@ import subprocess
 from contextlib import contextmanager
 from pathlib import Path
 
-from flows.errors import FlowError
-from flows.tools import TOOLS
-from hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
-from hwgen.bnn_config import BNNConfig
-from hwgen.serial_protocol import BAUD
+from ..hwgen.errors import FlowError
+from ..flows.tools import TOOLS
+from ..hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
+from ..hwgen.bnn_config import BNNConfig
+from ..hwgen.serial_protocol import BAUD
 
 from .bnn_top import BNNSerialTop
 from .catalog import BOARDS

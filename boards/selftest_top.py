@@ -3,8 +3,8 @@
 from amaranth.hdl import Elaboratable, Module
 from amaranth.lib import io
 
-from hwgen.bist import SelfTest
-from sim.bist import signature
+from ..hwgen.bist import SelfTest
+from ..sim.bist import signature
 
 __all__ = ["SelfTestTop", "show_verdict"]
 

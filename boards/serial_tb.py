@@ -16,7 +16,7 @@ import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, FallingEdge
 
-from hwgen.serial_protocol import FRAME_BITS
+from ..hwgen.serial_protocol import FRAME_BITS
 
 
 async def _send(dut, byte, divisor):

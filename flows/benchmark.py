@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from hwgen.designs import parse_design
-from sim.multiplier import multiply, product_table
-from sim.popcount import popcount
+from ..hwgen.designs import parse_design
+from ..sim.multiplier import multiply, product_table
+from ..sim.popcount import popcount
 
 from .generate import generate
 from .simulators import SIMULATORS, available_simulators

@@ -9,10 +9,10 @@ import time
 
 import numpy as np
 
-from hwgen.serial_protocol import BAUD, FRAME_BITS, RESYNC_BYTE_TIMES, encode_image
-from sim.bnn_infer import infer
+from ..hwgen.serial_protocol import BAUD, FRAME_BITS, RESYNC_BYTE_TIMES, encode_image
+from ..sim.bnn_infer import infer
 
-from .errors import FlowError
+from ..hwgen.errors import FlowError
 
 __all__ = ["open_port", "classify", "board_accuracy"]
 

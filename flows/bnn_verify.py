@@ -12,11 +12,11 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.bnn_data import load_dataset
-from sim.bnn_infer import infer
+from ..sim.bnn_data import load_dataset
+from ..sim.bnn_infer import infer
 
 from .cocotb_run import log_tail, run_cocotb
-from .errors import FlowError
+from ..hwgen.errors import FlowError
 
 __all__ = ["verify_bnn", "BNNVerification", "DEFAULT_STALL"]
 
@@ -60,7 +60,7 @@ def _decode(config, payload):
 def verify_bnn(config, *, simulator="verilator", images=None, stall=DEFAULT_STALL, seed=0,
                build_dir=None, dataset=None):
     """Stream ``images`` test images (default: all) of ``dataset`` (default: the model's)."""
-    from hwgen.build import to_verilog
+    from ..hwgen.build import to_verilog
 
     if build_dir is None:
         with tempfile.TemporaryDirectory(prefix="axbnn-verify-") as temporary:
@@ -84,7 +84,7 @@ def verify_bnn(config, *, simulator="verilator", images=None, stall=DEFAULT_STAL
     }))
     build_seconds, run_seconds, log = run_cocotb(
         to_verilog(config), config.top_name, simulator=simulator, work=work,
-        test_module="flows.bnn_tb", seed=seed,
+        test_module="axbnn.flows.bnn_tb", seed=seed,
         extra_env={"AXBNN_STIMULUS": str(stimulus), "AXBNN_RESPONSE": str(response)})
     if not response.exists():
         raise FlowError(f"{simulator} ran {config.name} but the testbench wrote no response; "

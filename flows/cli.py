@@ -8,18 +8,18 @@ import argparse
 import json
 import sys
 
-from hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
-from hwgen.designs import PRESETS, DesignError, parse_design
-from hwgen.serial_protocol import BAUD
-from sim.bnn_predict import DEFAULT_DRAWS
-from sim.bnn_train import DEFAULT_LAYERS, TrainOptions
-from sim.count_noise import COUNT_SOURCES
-from sim.error_model import PMF_METHODS
-from sim.layer_error_model import LAYER_MODEL_SAMPLES, LAYER_MODELS
-from sim.mlp_train import RETRAIN_EPOCHS, MLPOptions
-from sim.characterize import DEFAULT_SAMPLES
+from ..hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
+from ..hwgen.designs import PRESETS, DesignError, parse_design
+from ..hwgen.serial_protocol import BAUD
+from ..sim.bnn_predict import DEFAULT_DRAWS
+from ..sim.bnn_train import DEFAULT_LAYERS, TrainOptions
+from ..sim.count_noise import COUNT_SOURCES
+from ..sim.error_model import PMF_METHODS
+from ..sim.layer_error_model import LAYER_MODEL_SAMPLES, LAYER_MODELS
+from ..sim.mlp_train import RETRAIN_EPOCHS, MLPOptions
+from ..sim.characterize import DEFAULT_SAMPLES
 
-from .errors import FlowError
+from ..hwgen.errors import FlowError
 from .synth import TARGETS
 from .verify import DEFAULT_VECTORS
 
@@ -94,8 +94,8 @@ def _add_bnn_options(verb):
 
 
 def _train(args):
-    from sim.bnn_data import DataError, load_dataset
-    from sim.bnn_train import TrainOptions, train
+    from ..sim.bnn_data import DataError, load_dataset
+    from ..sim.bnn_train import TrainOptions, train
 
     engine = _bnn_options(args, parse_design("bnn-digits"))
     aware = engine.popcount != ("exact",) * len(engine.popcount)
@@ -128,9 +128,9 @@ def _train(args):
 
 
 def _train_mlp(args):
-    from sim.bnn_data import DataError, load_dataset
-    from sim.mlp_train import train_float
-    from sim.quant_mlp import accuracy, exact_products
+    from ..sim.bnn_data import DataError, load_dataset
+    from ..sim.mlp_train import train_float
+    from ..sim.quant_mlp import accuracy, exact_products
 
     try:
         dataset = load_dataset(args.dataset)
@@ -148,9 +148,9 @@ def _train_mlp(args):
 
 
 def _tune(args):
-    from sim.bnn_data import DataError, load_dataset
-    from sim.bnn_infer import accuracy
-    from sim.threshold_tuning import tune_thresholds
+    from ..sim.bnn_data import DataError, load_dataset
+    from ..sim.bnn_infer import accuracy
+    from ..sim.threshold_tuning import tune_thresholds
 
     config = _bnn_options(args, parse_design(args.design))
     if config.family != "bnn":
@@ -172,7 +172,7 @@ def _tune(args):
 
 
 def _retrain(args):
-    from sim.bnn_data import DataError
+    from ..sim.bnn_data import DataError
 
     from .retrain import DEFAULT_DESIGNS, make_retrain_report
 
@@ -221,7 +221,7 @@ def _predict(args):
 
 
 def _characterize(args):
-    from sim.characterize import characterize
+    from ..sim.characterize import characterize
 
     config = parse_design(args.design)
     progress = None if args.json else _progress(f"characterize {config.name}")
@@ -257,7 +257,7 @@ def _verify(args):
 
 
 def _synth(args):
-    from hwgen.behavioural import behavioural_name
+    from ..hwgen.behavioural import behavioural_name
 
     from .synth import synthesize
 
@@ -283,14 +283,14 @@ def _report(args):
 
 
 def _boards(args):
-    from boards.catalog import BOARDS
+    from ..boards.catalog import BOARDS
 
     for board in BOARDS.values():
         print(f"{board.name:16s} {board.device}")
 
 
 def _build(args):
-    from boards.build import build_bitstream
+    from ..boards.build import build_bitstream
 
     config = _bnn_options(args, parse_design(args.design))
     output = args.output or f"build/{args.board}/{config.name}"
@@ -301,7 +301,7 @@ def _build(args):
 
 
 def _classify(args):
-    from sim.bnn_data import DataError, load_dataset
+    from ..sim.bnn_data import DataError, load_dataset
 
     from .bnn_host import board_accuracy, open_port
 

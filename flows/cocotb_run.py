@@ -4,7 +4,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from .errors import FlowError
+from ..hwgen.errors import FlowError
 from .simulators import prepare_simulator
 
 __all__ = ["run_cocotb", "log_tail"]

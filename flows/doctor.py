@@ -4,7 +4,7 @@ import importlib.metadata
 import shutil
 import subprocess
 
-from .errors import FlowError
+from ..hwgen.errors import FlowError
 from .simulators import SIMULATORS, simulator_version
 from .tools import TOOLS, resolve_tool
 

@@ -6,10 +6,10 @@ import json
 import os
 from pathlib import Path
 
-from hwgen.bnn_config import BNNConfig
-from hwgen.config import PopcountConfig
+from ..hwgen.bnn_config import BNNConfig
+from ..hwgen.config import PopcountConfig
 
-from .errors import FlowError
+from ..hwgen.errors import FlowError
 
 __all__ = ["generate", "tool_versions", "MANIFEST"]
 
@@ -41,8 +41,8 @@ def _structure(config):
 
 def _bnn_structure(config):
     """The model's hash, the folding, the speed and the accuracy the golden model expects."""
-    from sim.bnn_data import DataError, load_dataset
-    from sim.bnn_infer import accuracy
+    from ..sim.bnn_data import DataError, load_dataset
+    from ..sim.bnn_infer import accuracy
 
     model = config.model
     structure = {
@@ -72,7 +72,7 @@ def generate(config, out_dir):
     a directory without one holds no complete generation. The same configuration and tool
     versions give byte-identical files.
     """
-    from hwgen.build import to_verilog
+    from ..hwgen.build import to_verilog
 
     verilog = to_verilog(config)
     verilog_name = f"{config.top_name}.v"

@@ -9,15 +9,15 @@ seeded, a second or two) through a layer error model of the multiplier
 
 import time
 
-from hwgen.designs import DesignError
-from sim import layer_error_model
-from sim.bnn_data import DataError, load_dataset
-from sim.bnn_infer import accuracy
-from sim.bnn_predict import DEFAULT_DRAWS, count_tables, flip_probabilities, predict_accuracy
-from sim.mlp_train import MLPOptions, train_float
-from sim.multiplier import product_table
-from sim.quant_mlp import accuracy as mlp_accuracy
-from sim.quant_mlp import MLPError, load_mlp, table_products
+from ..hwgen.designs import DesignError
+from ..sim import layer_error_model
+from ..sim.bnn_data import DataError, load_dataset
+from ..sim.bnn_infer import accuracy
+from ..sim.bnn_predict import DEFAULT_DRAWS, count_tables, flip_probabilities, predict_accuracy
+from ..sim.mlp_train import MLPOptions, train_float
+from ..sim.multiplier import product_table
+from ..sim.quant_mlp import accuracy as mlp_accuracy
+from ..sim.quant_mlp import MLPError, load_mlp, table_products
 
 __all__ = ["predict", "predict_mlp"]
 

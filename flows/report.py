@@ -13,8 +13,8 @@ front drawn).
 import json
 from pathlib import Path
 
-from hwgen.designs import PRESETS, parse_design
-from sim.characterize import characterize
+from ..hwgen.designs import PRESETS, parse_design
+from ..sim.characterize import characterize
 
 from .synth import synthesize
 
@@ -48,7 +48,7 @@ def make_report(designs, targets, out_dir, *, progress=print):
     Each design's exact counterpart and that counterpart's behavioural baseline (Yosys' own
     ``a * b`` or tree of ``+``) are synthesised too and get rows of their own.
     """
-    from hwgen.behavioural import behavioural_name
+    from ..hwgen.behavioural import behavioural_name
 
     configs = [parse_design(design) for design in designs]
     out_dir = Path(out_dir)

@@ -24,18 +24,18 @@ from pathlib import Path
 
 import numpy as np
 
-from hwgen.designs import PRESETS, DesignError, parse_design
-from sim.bnn_data import load_dataset
-from sim.bnn_infer import accuracy as bnn_accuracy
-from sim.bnn_train import TrainOptions, train
-from sim.count_noise import COUNT_SOURCES
-from sim.characterize import characterize
-from sim.layer_error_model import (LAYER_MODEL_SAMPLES, LAYER_MODELS, measure, noisy_products,
+from ..hwgen.designs import PRESETS, DesignError, parse_design
+from ..sim.bnn_data import load_dataset
+from ..sim.bnn_infer import accuracy as bnn_accuracy
+from ..sim.bnn_train import TrainOptions, train
+from ..sim.count_noise import COUNT_SOURCES
+from ..sim.characterize import characterize
+from ..sim.layer_error_model import (LAYER_MODEL_SAMPLES, LAYER_MODELS, measure, noisy_products,
                                    predict_accuracy)
-from sim.mlp_train import RETRAIN_EPOCHS, MLPOptions, retrain, train_float
-from sim.multiplier import product_table
-from sim.quant_mlp import accuracy, exact_products, table_products
-from sim.threshold_tuning import tune_thresholds
+from ..sim.mlp_train import RETRAIN_EPOCHS, MLPOptions, retrain, train_float
+from ..sim.multiplier import product_table
+from ..sim.quant_mlp import accuracy, exact_products, table_products
+from ..sim.threshold_tuning import tune_thresholds
 
 __all__ = ["DEFAULT_DESIGNS", "make_retrain_report"]
 

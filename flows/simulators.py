@@ -19,7 +19,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .errors import FlowError
+from ..hwgen.errors import FlowError
 
 __all__ = ["SIMULATORS", "prepare_simulator", "available_simulators", "simulator_version",
            "verilator_root"]

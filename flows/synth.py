@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import FlowError
+from ..hwgen.errors import FlowError
 from .tools import resolve_tool
 
 __all__ = ["FPGATarget", "FPGA_TARGETS", "TARGETS", "synthesize", "REPORT"]
@@ -153,7 +153,7 @@ def _run_yosys(out_dir, top, commands):
 def _synthesize_fpga(config, target, out_dir, progress, behavioural):
     from amaranth.back import verilog
 
-    from hwgen.registered import RegisteredUnit
+    from ..hwgen.registered import RegisteredUnit
 
     top = config.top_name
     (out_dir / f"{top}.v").write_text(
@@ -228,7 +228,7 @@ def _logic_depth(netlist, top):
 
 
 def _synthesize_asic(config, out_dir, progress, behavioural):
-    from hwgen.build import to_verilog
+    from ..hwgen.build import to_verilog
 
     top = config.top_name
     (out_dir / f"{top}.v").write_text(to_verilog(config, behavioural=behavioural))
@@ -260,7 +260,7 @@ def synthesize(config, target, out_dir, *, behavioural=False, progress=None):
     Returns the figures, also written to ``out_dir/synth.json`` once every tool has succeeded.
     Raises :class:`FlowError` when a tool is missing, fails, or leaves no output.
     """
-    from hwgen.behavioural import behavioural_name
+    from ..hwgen.behavioural import behavioural_name
 
     if target not in TARGETS:
         raise FlowError(f"Target must be one of {', '.join(TARGETS)}, not {target!r}")

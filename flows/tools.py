@@ -8,7 +8,7 @@ path needs a system package.
 import os
 import shutil
 
-from .errors import FlowError
+from ..hwgen.errors import FlowError
 
 __all__ = ["TOOLS", "resolve_tool"]
 

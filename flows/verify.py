@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.units import evaluate
-from sim.vectors import EXHAUSTIVE_BITS, as_python_ints, exhaustive_inputs, verification_inputs
+from ..sim.units import evaluate
+from ..sim.vectors import EXHAUSTIVE_BITS, as_python_ints, exhaustive_inputs, verification_inputs
 
 from .cocotb_run import log_tail, run_cocotb
-from .errors import FlowError
+from ..hwgen.errors import FlowError
 
 __all__ = ["verify", "Verification", "DEFAULT_VECTORS"]
 
@@ -72,7 +72,7 @@ def verify(config, *, simulator="verilator", vectors=None, exhaustive=False, see
     temporary directory that is removed afterwards. Returns a :class:`Verification`; raises
     :class:`FlowError` when a tool is missing or fails.
     """
-    from hwgen.build import to_verilog
+    from ..hwgen.build import to_verilog
 
     if build_dir is None:
         with tempfile.TemporaryDirectory(prefix="axbnn-verify-") as temporary:
@@ -95,7 +95,7 @@ def verify(config, *, simulator="verilator", vectors=None, exhaustive=False, see
     }))
     build_seconds, run_seconds, log = run_cocotb(
         to_verilog(config), config.top_name, simulator=simulator, work=work,
-        test_module="flows.combinational_tb", seed=seed,
+        test_module="axbnn.flows.combinational_tb", seed=seed,
         extra_env={"AXBNN_STIMULUS": str(stimulus), "AXBNN_RESPONSE": str(response)})
     if not response.exists():
         raise FlowError(f"{simulator} ran {config.name} but the testbench wrote no response; "

@@ -20,13 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import ModelError
+
 __all__ = ["BNNModel", "ModelError", "load_model", "read_npz", "DIGITS_MODEL"]
 
 DIGITS_MODEL = Path(__file__).parent / "models" / "digits.npz"
-
-
-class ModelError(ValueError):
-    """A model file or model data that is not a valid binary network."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -30,6 +30,7 @@ import tomllib
 from pathlib import Path
 
 from .bnn_config import BNNConfig
+from .errors import DesignError
 from .config import (POPCOUNT_PLAN, AdderConfig, FullAdderConfig, MultiplierConfig,
                      PopcountConfig)
 
@@ -51,10 +52,6 @@ PRESETS = (
     "add-16-ripple", "add-16-loa-4", "add-16-maj_not-4", "add-16-axa3-4",
     "bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2",
 )
-
-
-class DesignError(ValueError):
-    """A design name or file that does not describe a valid configuration."""
 
 
 _POPCOUNT = re.compile(rf"^(popcount|xnorpop)-(\d+)-({POPCOUNT_PLAN})$")

@@ -4,7 +4,7 @@ from itertools import islice
 
 import numpy as np
 
-from hwgen import bist_plan
+from ..hwgen import bist_plan
 
 from .bnn_infer import infer
 from .units import evaluate

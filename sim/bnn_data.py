@@ -14,15 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from hwgen.bnn_model import read_npz
+from ..hwgen.bnn_model import read_npz
+from ..hwgen.errors import DataError
 
 __all__ = ["Dataset", "DataError", "load_dataset", "DIGITS_TRAIN"]
 
 DIGITS_TRAIN = 1437
-
-
-class DataError(ValueError):
-    """A data set that cannot train or test a network."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hwgen.bnn_model import BNNModel
+from ..hwgen.bnn_model import BNNModel
 
 from .adam import Adam
 from .bnn_infer import infer_model, layer_counts

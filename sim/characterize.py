@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from hwgen.config import MultiplierConfig
+from ..hwgen.config import MultiplierConfig
 
 from .checks import check_positive_int
 from .metrics import ErrorStatistics, mre_sign_magnitude

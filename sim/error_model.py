@@ -15,7 +15,7 @@ overcounts sparse ones). Inputs with ``k`` ones are taken as equally likely. Thr
   input bits read disjoint triples, so their joint error given ``k`` is computed exactly. For
   deeper adders each wire is given the probability of being 1 that independent inputs would
   give it (inputs ``k/n``), and their errors are taken as independent: an approximation, since
-  a sum and a carry of one adder are correlated. ``tests/test_error_model.py`` states how close
+  a sum and a carry of one adder are correlated. ``tests/sim/test_error_model.py`` states how close
   it comes to enumeration.
 """
 
@@ -25,7 +25,7 @@ from math import comb
 
 import numpy as np
 
-from hwgen.fa_variants import full_adder_equations
+from ..hwgen.fa_variants import full_adder_equations
 
 from .characterize import DEFAULT_SAMPLES, error_samples
 from .popcount import popcount

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from hwgen.fa_variants import full_adder_equations
+from ..hwgen.fa_variants import full_adder_equations
 
 __all__ = ["full_adder"]
 

@@ -6,7 +6,7 @@ operations over all samples at once; chunks bound the memory of wide trees.
 
 import numpy as np
 
-from hwgen.fa_variants import full_adder_equations
+from ..hwgen.fa_variants import full_adder_equations
 
 __all__ = ["popcount", "xnor_popcount"]
 

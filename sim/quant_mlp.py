@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hwgen.bnn_model import read_npz
+from ..hwgen.bnn_model import read_npz
+from ..hwgen.errors import MLPError
 
 __all__ = ["QuantMLP", "MLPError", "load_mlp", "MAGNITUDE", "encode", "forward",
            "exact_products", "table_products", "accuracy"]
@@ -42,10 +43,6 @@ def encode(values):
 
 def _quantise(values, scale, low):
     return np.clip(np.rint(values / scale), low, MAGNITUDE).astype(np.int64)
-
-
-class MLPError(ValueError):
-    """An MLP file or MLP data that is not a valid 8-bit network."""
 
 
 @dataclass

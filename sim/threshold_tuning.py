@@ -14,7 +14,7 @@ generator, the golden model and the predictor take like any other.
 
 import numpy as np
 
-from hwgen.bnn_model import BNNModel
+from ..hwgen.bnn_model import BNNModel
 
 from .bnn_infer import infer_model, layer_counts
 from .bnn_predict import count_tables

@@ -6,7 +6,7 @@ Inputs and outputs are dictionaries keyed by the configuration's port names (see
 
 import numpy as np
 
-from hwgen.config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig
+from ..hwgen.config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig
 
 from . import adder, fulladder, multiplier, popcount
 from .vectors import as_bits

@@ -3,9 +3,9 @@
 import numpy as np
 from amaranth.sim import Simulator
 
-from hwgen.build import elaborate
-from sim.units import evaluate
-from sim.vectors import as_python_ints, sample_count
+from axbnn.hwgen.build import elaborate
+from axbnn.sim.units import evaluate
+from axbnn.sim.vectors import as_python_ints, sample_count
 
 
 def simulate(config, inputs, *, dut=None):

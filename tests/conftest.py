@@ -2,7 +2,7 @@
 
 import pytest
 
-from flows.simulators import SIMULATORS, available_simulators
+from axbnn.flows.simulators import SIMULATORS, available_simulators
 
 
 @pytest.fixture(params=SIMULATORS)

@@ -6,8 +6,8 @@ import dataclasses
 from amaranth.hdl import Module
 from amaranth.lib import wiring
 
-from hwgen.build import elaborate
-from hwgen.ports import design_signature
+from axbnn.hwgen.build import elaborate
+from axbnn.hwgen.ports import design_signature
 
 
 class StuckAt(wiring.Component):

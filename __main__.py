@@ -1,0 +1,7 @@
+"""``python -m axbnn``: the command line."""
+
+import sys
+
+from .flows.cli import main
+
+sys.exit(main())

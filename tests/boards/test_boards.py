@@ -1,0 +1,65 @@
+"""Board integration: the self-test in real simulators, bitstreams through the YoWASP tools."""
+
+import pytest
+
+from axbnn.boards.build import build_bitstream
+from axbnn.boards.catalog import BOARDS
+from axbnn.boards.simulate import simulate_selftest
+from faults import StuckAt
+from axbnn.flows.cli import main
+from axbnn.hwgen.errors import FlowError
+from axbnn.hwgen.designs import parse_design
+
+
+def test_selftest_in_simulator(simulator, tmp_path):
+    config = parse_design("popcount-64-maj_not-c2")
+    good = simulate_selftest(config, cycles=600, simulator=simulator, work=tmp_path / "good")
+    assert good == {"cycles": 600, "passed": 1, "failed": 0}
+    faulty = simulate_selftest(config, cycles=600, simulator=simulator, work=tmp_path / "bad",
+                               unit=StuckAt(config, bit=2, value=0))
+    assert faulty == {"cycles": 600, "passed": 0, "failed": 1}
+
+
+@pytest.mark.parametrize("board, suffix", [("icebreaker", ".bin"), ("orangecrab-25f", ".bit")])
+def test_bitstream(board, suffix, tmp_path):
+    bitstream = build_bitstream(parse_design("mul8-3330"), board, tmp_path, cycles=1000)
+    assert bitstream == tmp_path / f"top{suffix}" and bitstream.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("board, suffix", [("icebreaker", ".bin"), ("ulx3s-85f", ".bit")])
+def test_bnn_bitstream(board, suffix, tmp_path):
+    bitstream = build_bitstream(parse_design("bnn-digits"), board, tmp_path)
+    assert bitstream == tmp_path / f"top{suffix}" and bitstream.stat().st_size > 10_000
+
+
+def test_bnn_needs_a_uart(tmp_path):
+    with pytest.raises(FlowError, match=r"^BNN engines answer over a UART, which the "
+                                        r"orangecrab-25f lacks; board must be one of "
+                                        r"icebreaker, icestick, ulx3s-85f$"):
+        build_bitstream(parse_design("bnn-digits"), "orangecrab-25f", tmp_path)
+
+
+def test_too_large_design_names_the_numbers(tmp_path):
+    with pytest.raises(FlowError, match=r"^popcount-1024-exact could not be built for the "
+                                        r"icestick \(iCE40HX1K-TQ144\): does not fit: it needs "
+                                        r"ICESTORM_LC \d+ of 1280$"):
+        build_bitstream(parse_design("popcount-1024-exact"), "icestick", tmp_path)
+
+
+def test_unknown_board(tmp_path):
+    with pytest.raises(FlowError, match=r"^Board must be one of icebreaker, icestick, "
+                                        r"ulx3s-85f, orangecrab-25f, not 'tinyfpga'$"):
+        build_bitstream(parse_design("fa-exact"), "tinyfpga", tmp_path)
+
+
+def test_missing_programmer(tmp_path, monkeypatch):
+    monkeypatch.setenv("ICEPROG", "no-such-iceprog")
+    with pytest.raises(FlowError, match=r"^Programming the icebreaker needs no-such-iceprog, "
+                                        r"which is not on PATH"):
+        build_bitstream(parse_design("fa-exact"), "icebreaker", tmp_path, program=True)
+
+
+def test_cli_lists_boards(capsys):
+    assert main(["boards"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list(BOARDS)

@@ -1,0 +1,18 @@
+"""The generated BNN engine in real simulators: the whole digits test split streams through it
+with random back-pressure, and every class and score equals the golden model's."""
+
+import pytest
+
+from axbnn.flows.bnn_verify import verify_bnn
+from axbnn.hwgen.designs import parse_design
+
+
+@pytest.mark.parametrize("design", ["bnn-digits", "bnn-digits-maj_not-l1",
+                                    "bnn-digits-maj_not-c2"])
+def test_test_split(design, simulator, tmp_path):
+    config = parse_design(design)
+    result = verify_bnn(config, simulator=simulator, stall=0.3, seed=3, build_dir=tmp_path)
+    assert result.images == result.results == 360
+    assert result.ok, result.mismatches
+    if design == "bnn-digits":  # the exact engine classifies as training's integer check did
+        assert result.accuracy == config.model.metadata["test_accuracy"]

@@ -1,0 +1,99 @@
+"""The axbnn command line: each verb in-process, the console script once."""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from axbnn.flows.cli import main
+from axbnn.flows.simulators import available_simulators
+from axbnn.hwgen.designs import PRESETS
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_presets(capsys):
+    code, out, _ = run(capsys, "presets")
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == list(PRESETS)
+
+
+def test_characterize_json(capsys):
+    code, out, _ = run(capsys, "characterize", "mul8-3330", "--json")
+    result = json.loads(out)
+    assert code == 0
+    assert {"error_rate", "mean_error", "med", "mred", "wce", "mre_sm"} <= set(result)
+    assert result["method"] == "exhaustive" and result["wce"] > 0
+
+
+def test_characterize_text_shows_progress(capsys):
+    code, out, err = run(capsys, "characterize", "popcount-64-maj_not", "--samples", "20000")
+    assert code == 0 and "monte_carlo" in out and "20000/20000 samples" in err
+
+
+def test_generate(capsys, tmp_path):
+    code, out, _ = run(capsys, "generate", "mul8-3330", "-o", str(tmp_path))
+    assert code == 0 and "mul8_3330.v" in out
+    assert (tmp_path / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["generate", "mul8-3340", "-o", "x"], "mul8-3340: Multiplier blocks must be four digits"),
+    (["characterize", "popcount-9000-exact"], "Popcount width must be an integer from 1 to 4096"),
+    (["verify", "fa-xor"], "Full-adder variant must be one of"),
+])
+def test_bad_design_is_one_line(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("axbnn: error: ") and message in err and err.count("\n") == 1
+
+
+def test_bad_count_is_refused(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["verify", "mul8-0000", "--vectors", "-3"])
+    assert exit_info.value.code == 2
+    assert "--vectors: must be a positive integer, not '-3'" in capsys.readouterr().err
+
+
+def test_missing_simulator_is_one_line(capsys, monkeypatch):
+    monkeypatch.setenv("PATH", "")
+    code, _, err = run(capsys, "verify", "fa-exact", "--sim", "icarus")
+    assert code == 1 and err == ("axbnn: error: Icarus Verilog is missing: iverilog is not on "
+                                 "PATH (apt-get install iverilog)\n")
+
+
+def test_verify(capsys, tmp_path):
+    simulator = "icarus" if "icarus" in available_simulators() else "verilator"
+    code, out, _ = run(capsys, "verify", "add-4-maj_not-2", "--sim", simulator,
+                       "--build-dir", str(tmp_path))
+    assert code == 0
+    assert out.startswith(f"add-4-maj_not-2 on {simulator}: 256 of 256 all vectors match")
+
+
+def test_verify_bnn(capsys, tmp_path):
+    simulator = "icarus" if "icarus" in available_simulators() else "verilator"
+    code, out, _ = run(capsys, "verify", "bnn-digits", "--popcount", "maj_not-c2", "--sim",
+                       simulator, "--vectors", "20", "--build-dir", str(tmp_path))
+    assert code == 0
+    assert out.startswith(f"bnn-digits-maj_not-c2 on {simulator}: 20 of 20 images agree")
+    code, _, err = run(capsys, "verify", "bnn-digits", "--exhaustive")
+    assert code == 2 and err.startswith("axbnn: error: --exhaustive does not apply to bnn-digits")
+
+
+def test_doctor(capsys):
+    code, out, _ = run(capsys, "doctor")
+    tools = [line.split()[0] for line in out.splitlines()]
+    assert code == 0
+    assert {"amaranth", "yosys", "nextpnr-ice40", "nextpnr-ecp5", "verilator", "g++"} <= set(tools)
+
+
+def test_console_script():
+    script = shutil.which("axbnn")
+    assert script, "the axbnn console script is not installed: pip install -e ."
+    completed = subprocess.run([script, "presets"], capture_output=True, text=True, check=True)
+    assert completed.stdout.startswith("fa-exact")

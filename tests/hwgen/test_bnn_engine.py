@@ -1,0 +1,119 @@
+# amaranth: UnusedElaboratable=no
+"""The BNN engine in Amaranth's simulator: every score and class equals the golden model's
+under random back-pressure, throughput is as documented, and a wrong weight bit or threshold is
+caught."""
+
+import numpy as np
+import pytest
+from amaranth.sim import Simulator
+
+from faults import broken_bnn
+
+from axbnn.hwgen.argmax import Argmax
+from axbnn.hwgen.bnn_engine import BNNEngine
+from axbnn.hwgen.designs import parse_design
+from axbnn.sim.bnn_data import load_dataset
+from axbnn.sim.bnn_infer import infer
+from axbnn.sim.threshold_tuning import tune_thresholds
+
+IMAGES = 12
+
+
+@pytest.fixture(scope="module")
+def images():
+    dataset = load_dataset()
+    return parse_design("bnn-digits").model.binarize(dataset.x_test[:IMAGES])
+
+
+def _bits_to_int(bits):
+    return int(sum(int(bit) << index for index, bit in enumerate(bits)))
+
+
+def run_engine(engine, images, *, stall=0.0, seed=0):
+    """``(labels, scores, accept_cycles)``; the consumer drops ready with probability
+    ``stall`` each cycle."""
+    rng = np.random.default_rng(seed)
+    results, accepted, cycle = [], [], [0]
+
+    async def clock(ctx):
+        async for _ in ctx.tick():
+            cycle[0] += 1
+
+    async def producer(ctx):
+        for image in images:
+            ctx.set(engine.i.payload, _bits_to_int(image))
+            ctx.set(engine.i.valid, 1)
+            await ctx.tick().until(engine.i.ready)
+            accepted.append(cycle[0])
+        ctx.set(engine.i.valid, 0)
+
+    async def consumer(ctx):
+        while len(results) < len(images):
+            ready = rng.random() >= stall
+            ctx.set(engine.o.ready, ready)
+            *_, valid, payload = await ctx.tick().sample(engine.o.valid, engine.o.payload)
+            if valid and ready:
+                results.append((int(payload.label), [int(score) for score in payload.scores]))
+
+    simulator = Simulator(engine)
+    simulator.add_clock(1e-6)
+    simulator.add_process(clock)
+    simulator.add_testbench(producer)
+    simulator.add_testbench(consumer)
+    simulator.run_until(1e-6 * 200 * (len(images) + 5))
+    labels = np.array([label for label, _ in results])
+    scores = np.array([score for _, score in results])
+    return labels, scores, accepted
+
+
+@pytest.mark.parametrize("design, stall", [("bnn-digits", 0.3), ("bnn-digits-maj_not-c2", 0.5),
+                                           ("bnn-digits-maj_not-l1", 0.0)])
+def test_matches_golden_model(design, stall, images):
+    config = parse_design(design)
+    labels, scores, _ = run_engine(BNNEngine(config), images, stall=stall)
+    expected = infer(config, images)
+    np.testing.assert_array_equal(scores, expected["scores"])
+    np.testing.assert_array_equal(labels, expected["labels"])
+
+
+def test_tuned_thresholds_match_golden_model(images, tmp_path):
+    """A model from threshold tuning (thresholds moved up by maj_not's bias) in the engine."""
+    config = parse_design("bnn-digits-maj_not")
+    tune_thresholds(config, load_dataset(), source="bit_exact").save(tmp_path / "tuned.npz")
+    tuned = config.replace(weights=str(tmp_path / "tuned.npz"))
+    labels, scores, _ = run_engine(BNNEngine(tuned), images)
+    expected = infer(tuned, images)
+    assert not np.array_equal(expected["layers"][0], infer(config, images)["layers"][0])
+    np.testing.assert_array_equal(scores, expected["scores"])
+    np.testing.assert_array_equal(labels, expected["labels"])
+
+
+def test_throughput(images):
+    config = parse_design("bnn-digits")
+    _, _, accepted = run_engine(BNNEngine(config), images)
+    assert set(np.diff(accepted[4:])) == {config.cycles_per_image}
+
+
+@pytest.mark.parametrize("fault", ["weight", "threshold"])
+def test_a_wrong_parameter_is_caught(fault, images, tmp_path):
+    config = parse_design("bnn-digits")
+    _, scores, _ = run_engine(BNNEngine(broken_bnn(config, fault, tmp_path)), images)
+    assert not np.array_equal(scores, infer(config, images)["scores"])
+
+
+@pytest.mark.parametrize("scores", [[3, 9, 9, 1, 9, 0, 2, 2, 8, 9], [5] * 10,
+                                    [0, 0, 0, 0, 0, 0, 0, 0, 0, 7], [7, 6, 5, 4, 3, 2, 1, 0, 0, 0],
+                                    [1, 2, 3, 4, 5, 6, 7, 8, 9, 9]])
+def test_argmax_picks_the_lowest_index_of_the_largest(scores):
+    unit = Argmax(4, 10)
+    seen = {}
+
+    async def testbench(ctx):
+        for index, score in enumerate(scores):
+            ctx.set(unit.i.payload[index], score)
+        seen["label"] = ctx.get(unit.o.payload.label)
+
+    simulator = Simulator(unit)
+    simulator.add_testbench(testbench)
+    simulator.run()
+    assert seen["label"] == int(np.argmax(scores))

@@ -1,0 +1,66 @@
+"""Design names, presets and TOML files."""
+
+import pytest
+
+from axbnn.hwgen.designs import PRESETS, DesignError, parse_design
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_preset_names_are_canonical(name):
+    assert parse_design(name).name == name
+
+
+def test_names_map_to_parameters():
+    config = parse_design("popcount-256-maj_not-c3")
+    assert (config.width, config.fa, config.approx_columns) == (256, "maj_not", 3)
+    assert parse_design("popcount-9-axa3-l2-dadda").tree == "dadda"
+    # The default tree follows the adders: carry chains when exact, Wallace when approximate.
+    assert parse_design("popcount-9-exact").tree == "chain"
+    assert parse_design("popcount-9-maj_not").tree == "wallace"
+    assert parse_design("popcount-9-exact-wallace").name == "popcount-9-exact-wallace"
+    assert parse_design("popcount-9-maj_not").exact().name == "popcount-9-exact"
+    assert parse_design("xnorpop-64-exact").xnor
+    assert parse_design("smul8-3330").signed
+    assert parse_design("add-16-loa-4").approx_bits == 4
+
+
+@pytest.mark.parametrize("name, message", [
+    ("mult8-3330", r"^Design must be a name starting with one of fa, popcount, xnorpop, mul8, "
+                   r"smul8, add, bnn \(see 'axbnn presets'\) or a \.toml file, not 'mult8-3330'$"),
+    ("popcount-64", r"^Design name must look like "
+                    r"popcount-<N>-<fa>\[-c<k>\|-l<L>\]\[-<tree>\]\[-p<k>\], not 'popcount-64'$"),
+    ("popcount-64-maj_not-c9", r"^popcount-64-maj_not-c9: Popcount approx_columns must be an "
+                               r"integer from 1 to 7, not 9$"),
+    ("mul8-3334", r"^mul8-3334: Multiplier blocks must be four digits from 0 to 3"),
+    ("add-8-loa-9", r"^add-8-loa-9: Adder approx_bits must be an integer from 1 to 8, not 9$"),
+])
+def test_bad_names(name, message):
+    with pytest.raises(DesignError, match=message):
+        parse_design(name)
+
+
+def test_toml(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text('family = "popcount"\nwidth = 100\nfa = "inxa2"\napprox_levels = 2\n')
+    assert parse_design(str(path)) == parse_design("popcount-100-inxa2-l2")
+
+
+@pytest.mark.parametrize("text, message", [
+    ('family = "mul"\n', r"family must be one of fa, popcount, mul8, add, bnn, not 'mul'$"),
+    ('family = "add"\nwidth = 8\nbits = 3\n', r"add keys must be among width, kind, "
+                                              r"approx_bits, not 'bits'$"),
+    ('family = "add"\nwidth = "8"\n', r"Adder width must be an integer, not '8'$"),
+    ('family = "add"\nwidth = 8\nkind = "loa"\napprox_bits = 99\n',
+     r"Adder approx_bits must be an integer from 1 to 8, not 99$"),
+    ("family = \n", r"is not valid TOML"),
+])
+def test_bad_toml(tmp_path, text, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(DesignError, match=message):
+        parse_design(str(path))
+
+
+def test_missing_toml(tmp_path):
+    with pytest.raises(DesignError, match=r"cannot be read: No such file or directory$"):
+        parse_design(str(tmp_path / "absent.toml"))

@@ -1,0 +1,59 @@
+"""The popcount model against Python's bit count, and an approximate plan against a plain walk."""
+
+import numpy as np
+import pytest
+
+from axbnn.hwgen.config import PopcountConfig
+from axbnn.hwgen.fa_variants import full_adder_equations
+from axbnn.sim.popcount import popcount, xnor_popcount
+
+
+@pytest.mark.parametrize("width, tree", [(1, "wallace"), (7, "dadda"), (64, "wallace"),
+                                         (200, "dadda"), (1024, "wallace"),
+                                         (1, "chain"), (2, "chain"), (255, "chain"),
+                                         (1024, "chain")])
+def test_exact_plan_counts_like_python(width, tree):
+    rng = np.random.default_rng(width)
+    bits = (rng.random((300, width)) < rng.random((300, 1))).astype(np.uint8)
+    counts = popcount(bits, plan=PopcountConfig(width, tree=tree).plan)
+    expected = [bin(int("".join(map(str, row[::-1])), 2)).count("1") for row in bits]
+    assert counts.tolist() == expected
+
+
+def test_approximate_plan_matches_a_scalar_walk():
+    # Packing 64 samples per word must not change any sample's result: compare with a walk
+    # over one sample at a time, in plain Python integers.
+    plan = PopcountConfig(100, fa="maj_not", approx_columns=2).plan
+    rng = np.random.default_rng(1)
+    bits = rng.integers(0, 2, size=(130, 100), dtype=np.uint8)
+    for row, count in zip(bits, popcount(bits, plan=plan)):
+        wires = [int(bit) for bit in row] + [0] * (plan.n_wires - plan.n_inputs)
+        for adder in plan.adders:
+            x = [wires[wire] for wire in adder.inputs]
+            s, c = (full_adder_equations(adder.variant)(*map(np.bool_, x)) if adder.is_full
+                    else (x[0] ^ x[1], x[0] & x[1]))
+            wires[adder.sum], wires[adder.carry] = int(s), int(c)
+        assert count == sum(wires[wire] << i for i, wire in enumerate(plan.outputs))
+
+
+def test_approximate_plan_errs():
+    plan = PopcountConfig(64, fa="maj_not").plan
+    bits = np.random.default_rng(2).integers(0, 2, size=(1000, 64), dtype=np.uint8)
+    assert (popcount(bits, plan=plan) != bits.sum(axis=1)).mean() > 0.5
+
+
+def test_batch_shape_is_kept():
+    plan = PopcountConfig(5).plan
+    bits = np.ones((2, 3, 5), dtype=np.uint8)
+    assert popcount(bits, plan=plan).tolist() == [[5, 5, 5], [5, 5, 5]]
+
+
+def test_xnor_popcount_counts_agreement():
+    plan = PopcountConfig(4).plan
+    assert xnor_popcount([[1, 0, 1, 0]], [[1, 1, 1, 1]], plan=plan).tolist() == [2]
+
+
+def test_wrong_width_is_refused():
+    with pytest.raises(ValueError, match=r"^Popcount input must have 8 bits in its last axis, "
+                                         r"not shape \(2, 7\)$"):
+        popcount(np.zeros((2, 7)), plan=PopcountConfig(8).plan)
