@@ -1,16 +1,15 @@
 """Approximate multi-bit adders for accumulators: exact, lower-part OR, approximate-FA low bits."""
 
 from amaranth.hdl import Cat, Const, Module, Signal
-from amaranth.lib import wiring
 
+from .component import DesignComponent
 from .config import AdderConfig
 from .fa_variants import full_adder_equations
-from .ports import design_signature
 
 __all__ = ["ApproxAdder"]
 
 
-class ApproxAdder(wiring.Component):
+class ApproxAdder(DesignComponent):
     """``s = a + b`` with the ``config.approx_bits`` low bits approximate.
 
     ``ripple`` is Yosys' exact ``+`` (a carry chain on FPGAs). ``loa`` ORs the low bits and feeds
@@ -19,15 +18,7 @@ class ApproxAdder(wiring.Component):
     keeps every carry exact, so its error stays in the low bits. Combinational.
     """
 
-    def __init__(self, config):
-        if not isinstance(config, AdderConfig):
-            raise TypeError(f"Configuration must be an AdderConfig, not {config!r}")
-        self._config = config
-        super().__init__(design_signature(config))
-
-    @property
-    def config(self):
-        return self._config
+    config_class = AdderConfig
 
     def elaborate(self, platform):
         m = Module()

@@ -10,7 +10,7 @@ from amaranth.hdl import Cat, Module, Mux
 from amaranth.lib import wiring
 
 from .config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig
-from .ports import design_signature
+from .component import design_signature
 
 __all__ = ["Behavioural", "behavioural_name"]
 

@@ -12,28 +12,22 @@ from amaranth.lib.wiring import In, Out
 
 from .argmax import Argmax, result_layout
 from .bnn_config import BNNConfig
+from .component import DesignComponent
 from .mvtu import MVTU
 
 __all__ = ["BNNEngine"]
 
 
-class BNNEngine(wiring.Component):
+class BNNEngine(DesignComponent):
     """The engine of ``config``: images in on ``i`` (one bit per input), results out on ``o``
     (``label`` and the last layer's ``scores``)."""
 
-    def __init__(self, config):
-        if not isinstance(config, BNNConfig):
-            raise TypeError(f"Configuration must be a BNNConfig, not {config!r}")
-        self._config = config
-        model = config.model
-        super().__init__({
-            "i": In(stream.Signature(model.layers[0])),
-            "o": Out(stream.Signature(result_layout(config.score_width, model.n_classes))),
-        })
+    config_class = BNNConfig
 
-    @property
-    def config(self):
-        return self._config
+    def members(self, config):
+        return {"i": In(stream.Signature(config.model.layers[0])),
+                "o": Out(stream.Signature(result_layout(config.score_width,
+                                                        config.model.n_classes)))}
 
     def elaborate(self, platform):
         m = Module()

@@ -1,38 +1,37 @@
 """8x8 approximate multipliers from four 4x4 blocks, unsigned and sign-magnitude."""
 
 from amaranth.hdl import Cat, Const, Module, Mux
-from amaranth.lib import wiring
 
+from .component import DesignComponent
 from .config import MultiplierConfig
 from .mul4 import block_product
-from .ports import design_signature
 
-__all__ = ["ApproxMultiplier8", "SignMagnitudeMultiplier8"]
-
-
-def _check(config, signed):
-    if not isinstance(config, MultiplierConfig):
-        raise TypeError(f"Configuration must be a MultiplierConfig, not {config!r}")
-    if config.signed != signed:
-        raise ValueError(f"Configuration signed must be {signed} for this component, not "
-                         f"{config.signed!r}")
+__all__ = ["ApproxMultiplier8", "SignMagnitudeMultiplier8", "multiplier_component"]
 
 
-class ApproxMultiplier8(wiring.Component):
+def multiplier_component(config):
+    """The component of a multiplier configuration: unsigned, or sign-magnitude around it."""
+    return SignMagnitudeMultiplier8(config) if config.signed else ApproxMultiplier8(config)
+
+
+class _MultiplierComponent(DesignComponent):
+    config_class = MultiplierConfig
+    signed = None
+
+    def check(self, config):
+        if config.signed != self.signed:
+            raise ValueError(f"Configuration signed must be {self.signed} for this component, "
+                             f"not {config.signed!r}")
+
+
+class ApproxMultiplier8(_MultiplierComponent):
     """Unsigned ``p = a * b`` (16 bits) through the blocks ``config.blocks``, like ``"3330"``.
 
     Combinational: ``p = m0(AL,BL) + (m1(AH,BL) << 4) + (m2(AL,BH) << 4) + (m3(AH,BH) << 8)``,
     the four block products summed exactly.
     """
 
-    def __init__(self, config):
-        _check(config, signed=False)
-        self._config = config
-        super().__init__(design_signature(config))
-
-    @property
-    def config(self):
-        return self._config
+    signed = False
 
     def elaborate(self, platform):
         m = Module()
@@ -45,7 +44,7 @@ class ApproxMultiplier8(wiring.Component):
         return m
 
 
-class SignMagnitudeMultiplier8(wiring.Component):
+class SignMagnitudeMultiplier8(_MultiplierComponent):
     """Signed product of 8-bit sign-magnitude ``a`` and ``b`` (bit 7 the sign).
 
     The 7-bit magnitudes go through :class:`ApproxMultiplier8`; the sign is their XOR and ``p``
@@ -53,14 +52,7 @@ class SignMagnitudeMultiplier8(wiring.Component):
     operands fits 15 bits, so it cannot overflow). Combinational.
     """
 
-    def __init__(self, config):
-        _check(config, signed=True)
-        self._config = config
-        super().__init__(design_signature(config))
-
-    @property
-    def config(self):
-        return self._config
+    signed = True
 
     def elaborate(self, platform):
         m = Module()

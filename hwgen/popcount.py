@@ -1,24 +1,30 @@
 """Popcount and XNOR-popcount built from the compressor-tree plan of the configuration."""
 
 from amaranth.hdl import Cat, Const, Module, Signal
-from amaranth.lib import wiring
 
+from .component import DesignComponent
 from .config import PopcountConfig
 from .fa_variants import full_adder_equations
-from .ports import design_signature
 
-__all__ = ["Popcount", "XNORPopcount"]
-
-
-def _check(config, xnor):
-    if not isinstance(config, PopcountConfig):
-        raise TypeError(f"Configuration must be a PopcountConfig, not {config!r}")
-    if config.xnor != xnor:
-        raise ValueError(f"Configuration xnor must be {xnor} for this component, not "
-                         f"{config.xnor!r}")
+__all__ = ["Popcount", "XNORPopcount", "popcount_component"]
 
 
-class Popcount(wiring.Component):
+def popcount_component(config):
+    """The component of a popcount configuration: with or without its XNOR stage."""
+    return XNORPopcount(config) if config.xnor else Popcount(config)
+
+
+class _PopcountComponent(DesignComponent):
+    config_class = PopcountConfig
+    xnor = None
+
+    def check(self, config):
+        if config.xnor != self.xnor:
+            raise ValueError(f"Configuration xnor must be {self.xnor} for this component, not "
+                             f"{config.xnor!r}")
+
+
+class Popcount(_PopcountComponent):
     """Counts the set bits of ``a`` into ``count`` (``width.bit_length()`` bits).
 
     Combinational unless ``config.pipeline`` is set; then ``count`` follows ``a`` by
@@ -27,14 +33,7 @@ class Popcount(wiring.Component):
     exact ripple-carry run one ``+`` (signal ``w{index}``), so the netlist reads against the plan.
     """
 
-    def __init__(self, config):
-        _check(config, xnor=False)
-        self._config = config
-        super().__init__(design_signature(config))
-
-    @property
-    def config(self):
-        return self._config
+    xnor = False
 
     def elaborate(self, platform):
         m = Module()
@@ -123,20 +122,13 @@ def _add_words(m, wires, run, stage, *, name):
     wires.define(run[-1].carry, doubled[-1], stage)
 
 
-class XNORPopcount(wiring.Component):
+class XNORPopcount(_PopcountComponent):
     """Counts the positions where activations ``a`` and weights ``w`` agree (a BNN dot product).
 
     An XNOR per bit in front of the :class:`Popcount` of the same plan, with its latency.
     """
 
-    def __init__(self, config):
-        _check(config, xnor=True)
-        self._config = config
-        super().__init__(design_signature(config))
-
-    @property
-    def config(self):
-        return self._config
+    xnor = True
 
     def elaborate(self, platform):
         m = Module()

@@ -7,7 +7,7 @@ from amaranth.hdl import Module
 from amaranth.lib import wiring
 
 from axbnn.hwgen.build import elaborate
-from axbnn.hwgen.ports import design_signature
+from axbnn.hwgen.component import design_signature
 
 
 class StuckAt(wiring.Component):
