@@ -1,4 +1,5 @@
-"""Board integration: wrap a generated unit in a board top and build its bitstream.
+"""Boards as data (:mod:`boards.catalog`) and the board tops that wrap a generated design.
 
-A leaf of the package, like :mod:`flows`: nothing in :mod:`hwgen` or :mod:`sim` imports it.
+Imports :mod:`hwgen` only; the bitstream build that runs the tools is :mod:`flows.bitstream`,
+and the signatures a top expects come from the golden models through it.
 """

@@ -5,7 +5,6 @@ from amaranth.lib import io
 
 from ..hwgen.bnn_serial import BNNSerial
 from ..hwgen.serial_protocol import divisor
-from ..sim.bist import bnn_signature
 
 from .selftest_top import show_verdict
 
@@ -14,13 +13,14 @@ __all__ = ["BNNSerialTop"]
 
 class BNNSerialTop(Elaboratable):
     """:class:`hwgen.bnn_serial.BNNSerial` of ``config`` on ``board``'s UART at ``baud``, its
-    self-test of ``images`` images expecting the signature the golden model predicts."""
+    self-test of ``images`` images expecting ``signature`` (the golden model's prediction,
+    :func:`sim.bist.bnn_signature`)."""
 
-    def __init__(self, config, board, *, images, baud):
+    def __init__(self, config, board, *, images, baud, signature):
         self.config, self.board = config, board
         clock_hz = board.platform().default_clk_frequency
         self.serial = BNNSerial(config, divisor=divisor(clock_hz, baud), images=images,
-                                signature=bnn_signature(config, images))
+                                signature=signature)
 
     def elaborate(self, platform):
         m = Module()

@@ -4,7 +4,6 @@ from amaranth.hdl import Elaboratable, Module
 from amaranth.lib import io
 
 from ..hwgen.bist import SelfTest
-from ..sim.bist import signature
 
 __all__ = ["SelfTestTop", "show_verdict"]
 
@@ -24,11 +23,12 @@ def show_verdict(m, platform, board, selftest):
 
 class SelfTestTop(Elaboratable):
     """:class:`hwgen.bist.SelfTest` of ``config`` for ``cycles`` cycles after configuration,
-    expecting the signature the golden model predicts; ``board.leds`` show the verdict."""
+    expecting ``signature`` (the golden model's prediction, :func:`sim.bist.signature`);
+    ``board.leds`` show the verdict."""
 
-    def __init__(self, config, board, *, cycles):
+    def __init__(self, config, board, *, cycles, signature):
         self.config, self.board = config, board
-        self.selftest = SelfTest(config, cycles=cycles, signature=signature(config, cycles))
+        self.selftest = SelfTest(config, cycles=cycles, signature=signature)
 
     def elaborate(self, platform):
         m = Module()

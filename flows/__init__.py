@@ -1,5 +1,6 @@
-"""Tool flows: Verilog generation, RTL verification in real simulators, synthesis, and the CLI.
+"""Tool flows and verbs: Verilog generation, verification in real simulators, synthesis,
+bitstreams, reports, and the command line.
 
-A leaf of the package: it reads configurations from :mod:`hwgen` and models from :mod:`sim`,
-and nothing in those imports it.
+The top of the house: it reads configurations and families from :mod:`hwgen`, models from
+:mod:`sim` and board tops from :mod:`boards`; nothing imports it.
 """

@@ -2,7 +2,7 @@
 
 Speaks :mod:`hwgen.serial_protocol` over anything pyserial opens: a device (``/dev/ttyUSB1``,
 ``COM3``), or a URL such as ``socket://localhost:PORT`` (the simulated board of
-:func:`boards.simulate.simulated_board` listens on one).
+:func:`flows.board_sim.simulated_board` listens on one).
 """
 
 import time

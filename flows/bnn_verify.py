@@ -50,7 +50,7 @@ class BNNVerification:
 
 
 def _decode(config, payload):
-    label_width = config.outputs["label"].width
+    label_width = config.label_width
     score_width = config.score_width
     scores = [(payload >> (label_width + index * score_width)) & ((1 << score_width) - 1)
               for index in range(config.model.n_classes)]

@@ -1,25 +1,28 @@
 """The ``axbnn`` command line: thin verbs over the public functions of hwgen, sim and flows.
 
-Bad designs, parameters and missing tools end in one line ``axbnn: error: ...`` and exit status
-2 (bad input) or 1 (a tool failed or the RTL disagreed with the model).
+Every error axbnn reports (:class:`hwgen.errors.AxbnnError`) ends in one line
+``axbnn: error: ...`` and its exit status: 2 for bad input, 1 for a tool that failed; a
+verification that finds mismatches exits 1 too. Verbs check what a design's family supports
+(:mod:`hwgen.families`) before they start.
 """
 
 import argparse
 import json
 import sys
 
+from .. import __version__
 from ..hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
-from ..hwgen.designs import PRESETS, DesignError, parse_design
+from ..hwgen.designs import PRESETS, parse_design, with_options
+from ..hwgen.errors import AxbnnError
+from ..hwgen.families import require
 from ..hwgen.serial_protocol import BAUD
 from ..sim.bnn_predict import DEFAULT_DRAWS
 from ..sim.bnn_train import DEFAULT_LAYERS, TrainOptions
+from ..sim.characterize import DEFAULT_SAMPLES
 from ..sim.count_noise import COUNT_SOURCES
 from ..sim.error_model import PMF_METHODS
 from ..sim.layer_error_model import LAYER_MODEL_SAMPLES, LAYER_MODELS
 from ..sim.mlp_train import RETRAIN_EPOCHS, MLPOptions
-from ..sim.characterize import DEFAULT_SAMPLES
-
-from ..hwgen.errors import FlowError
 from .synth import TARGETS
 from .verify import DEFAULT_VECTORS
 
@@ -64,21 +67,16 @@ def _int_list(text):
     return values if len(values) > 1 else values[0]
 
 
-def _bnn_options(args, config):
-    """``config`` with the BNN options of the command line applied."""
-    changes = {name: getattr(args, name) for name in ("weights", "pe", "simd", "popcount")
-               if getattr(args, name, None) is not None}
-    if not changes:
-        return config
-    if config.family != "bnn":
-        raise DesignError(f"--{', --'.join(changes)} apply to bnn designs, not {config.name}")
-    if "popcount" in changes:
-        plans = tuple(changes["popcount"].split(","))
-        changes["popcount"] = plans if len(plans) > 1 else plans[0]
-    try:
-        return config.replace(**changes)
-    except (TypeError, ValueError) as error:
-        raise DesignError(str(error)) from None
+def _bnn_options(args, config, *, weights=True):
+    """``config`` with the engine options of the command line (``--weights`` unless it means
+    something else for the verb) applied."""
+    popcount = getattr(args, "popcount", None)
+    if popcount is not None:
+        plans = tuple(popcount.split(","))
+        popcount = plans if len(plans) > 1 else plans[0]
+    return with_options(config, weights=getattr(args, "weights", None) if weights else None,
+                        pe=getattr(args, "pe", None), simd=getattr(args, "simd", None),
+                        popcount=popcount)
 
 
 def _add_bnn_options(verb):
@@ -94,17 +92,11 @@ def _add_bnn_options(verb):
 
 
 def _train(args):
-    from ..sim.bnn_data import DataError, load_dataset
-    from ..sim.bnn_train import TrainOptions, train
+    from ..sim.bnn_data import load_dataset
+    from ..sim.bnn_train import train_for
 
     engine = _bnn_options(args, parse_design("bnn-digits"))
-    aware = engine.popcount != ("exact",) * len(engine.popcount)
-    try:
-        dataset = load_dataset(args.dataset)
-        layers = args.layers or (engine.model.layers if aware else DEFAULT_LAYERS)
-        options = TrainOptions(layers=layers, epochs=args.epochs, seed=args.seed)
-    except (DataError, ValueError) as error:
-        raise DesignError(str(error)) from None
+    dataset = load_dataset(args.dataset)
 
     def progress(epoch, epochs, line):
         width = 30
@@ -112,32 +104,26 @@ def _train(args):
         print(f"\r[{'#' * done}{'.' * (width - done)}] {line}", file=sys.stderr, flush=True,
               end="\n" if epoch == epochs or args.verbose else "")
 
-    try:
-        model, _ = train(dataset, options, engine=engine if aware else None,
-                         injection=args.injection, progress=progress)
-    except ValueError as error:
-        raise DesignError(str(error)) from None
+    model = train_for(engine, dataset, layers=args.layers, epochs=args.epochs, seed=args.seed,
+                      injection=args.injection, progress=progress)
     model.save(args.output)
     line = (f"wrote {args.output}: test accuracy {model.metadata['test_accuracy']:.2%} "
             f"({model.metadata['test_samples']} {dataset.name} images), "
             f"{model.metadata['train_seconds']} s")
-    if aware:
+    if "engine_test_accuracy" in model.metadata:
         line += (f"; on {engine.name}'s engine (bit-exact) "
                  f"{model.metadata['engine_test_accuracy']:.2%}")
     print(line)
 
 
 def _train_mlp(args):
-    from ..sim.bnn_data import DataError, load_dataset
+    from ..sim.bnn_data import load_dataset
     from ..sim.mlp_train import train_float
     from ..sim.quant_mlp import accuracy, exact_products
 
-    try:
-        dataset = load_dataset(args.dataset)
-        hidden = args.hidden if isinstance(args.hidden, tuple) else (args.hidden,)
-        options = MLPOptions(hidden=hidden, epochs=args.epochs, seed=args.seed)
-    except (DataError, ValueError) as error:
-        raise DesignError(str(error)) from None
+    dataset = load_dataset(args.dataset)
+    hidden = args.hidden if isinstance(args.hidden, tuple) else (args.hidden,)
+    options = MLPOptions(hidden=hidden, epochs=args.epochs, seed=args.seed)
     model = train_float(dataset, options)
     model.metadata["test_accuracy"] = accuracy(model, dataset.x_test, dataset.y_test,
                                                exact_products)
@@ -148,19 +134,16 @@ def _train_mlp(args):
 
 
 def _tune(args):
-    from ..sim.bnn_data import DataError, load_dataset
+    from ..sim.bnn_data import load_dataset
     from ..sim.bnn_infer import accuracy
     from ..sim.threshold_tuning import tune_thresholds
 
-    config = _bnn_options(args, parse_design(args.design))
-    if config.family != "bnn":
-        raise DesignError(f"tune needs a bnn design, not {config.name}")
-    try:
-        dataset = load_dataset(args.dataset or config.model.metadata.get("dataset", "digits"))
-        before = accuracy(config, config.model.binarize(dataset.x_test), dataset.y_test)
-        model = tune_thresholds(config, dataset, source=args.bias)
-    except (DataError, ValueError) as error:
-        raise DesignError(str(error)) from None
+    config = parse_design(args.design)
+    require(config, "tune")
+    config = _bnn_options(args, config)
+    dataset = load_dataset(args.dataset or config.model.metadata.get("dataset", "digits"))
+    before = accuracy(config, config.model.binarize(dataset.x_test), dataset.y_test)
+    model = tune_thresholds(config, dataset, source=args.bias)
     model.save(args.output)
     moved = ", ".join(f"{count}/{len(thresholds)}" for count, thresholds in
                       zip(model.metadata["moved_thresholds"], model.thresholds))
@@ -172,19 +155,14 @@ def _tune(args):
 
 
 def _retrain(args):
-    from ..sim.bnn_data import DataError
-
     from .retrain import DEFAULT_DESIGNS, make_retrain_report
 
     def progress(line, done):
         print(f"\r{line}", end="\n" if done else "", file=sys.stderr, flush=True)
 
-    try:
-        make_retrain_report(args.designs or DEFAULT_DESIGNS, args.output, dataset=args.dataset,
-                            bnn_epochs=args.bnn_epochs, mlp_epochs=args.mlp_epochs,
-                            samples=args.samples, progress=progress)
-    except DataError as error:
-        raise DesignError(str(error)) from None
+    make_retrain_report(args.designs or DEFAULT_DESIGNS, args.output, dataset=args.dataset,
+                        bnn_epochs=args.bnn_epochs, mlp_epochs=args.mlp_epochs,
+                        samples=args.samples, progress=progress)
     print(f"wrote {args.output}/retrain.json, retrain.md and retrain.png")
 
 
@@ -193,19 +171,12 @@ def _format_metric(value):
 
 
 def _predict(args):
-    from .predict import predict, predict_mlp
+    from .predict import predict_design
 
-    config = parse_design(args.design)
-    if config.family == "mul8" and config.signed:
-        _bnn_options(argparse.Namespace(**{**vars(args), "weights": None}), config)  # no --pe
-        result = predict_mlp(config, weights=args.weights, dataset=args.dataset,
-                             check=args.check, draws=args.draws, kind=args.layer_model,
-                             seed=args.seed)
-    elif config.family == "bnn":
-        result = predict(_bnn_options(args, config), dataset=args.dataset, check=args.check,
-                         draws=args.draws, method=args.method, seed=args.seed)
-    else:
-        raise DesignError(f"predict needs a bnn or smul8 design, not {config.name}")
+    config = _bnn_options(args, parse_design(args.design), weights=False)
+    result = predict_design(config, weights=args.weights, dataset=args.dataset, check=args.check,
+                            draws=args.draws, method=args.method, kind=args.layer_model,
+                            seed=args.seed)
     if args.json:
         print(json.dumps(result))
         return
@@ -234,19 +205,11 @@ def _characterize(args):
 
 
 def _verify(args):
-    from .bnn_verify import verify_bnn
     from .verify import verify
 
     config = _bnn_options(args, parse_design(args.design))
-    if config.family == "bnn":
-        if args.exhaustive:
-            raise DesignError(f"--exhaustive does not apply to {config.name}: it streams the "
-                              f"test split (--vectors N: its first N images)")
-        result = verify_bnn(config, simulator=args.sim, images=args.vectors, seed=args.seed,
-                            build_dir=args.build_dir)
-    else:
-        result = verify(config, simulator=args.sim, vectors=args.vectors,
-                        exhaustive=args.exhaustive, seed=args.seed, build_dir=args.build_dir)
+    result = verify(config, simulator=args.sim, vectors=args.vectors, exhaustive=args.exhaustive,
+                    seed=args.seed, build_dir=args.build_dir)
     print(result.summary())
     if not result.ok:
         print("FAILED; first mismatches:", file=sys.stderr)
@@ -290,28 +253,24 @@ def _boards(args):
 
 
 def _build(args):
-    from ..boards.build import build_bitstream
+    from .bitstream import build_bitstream
 
     config = _bnn_options(args, parse_design(args.design))
     output = args.output or f"build/{args.board}/{config.name}"
     bitstream = build_bitstream(config, args.board, output, cycles=args.cycles,
                                 images=args.images, baud=args.baud, program=args.program)
-    what = "serial engine" if config.family == "bnn" else "self-test"
-    print(f"{config.name} {what} for {args.board}: {bitstream}")
+    print(f"{config.name} for {args.board}: {bitstream}")
 
 
 def _classify(args):
-    from ..sim.bnn_data import DataError, load_dataset
+    from ..sim.bnn_data import load_dataset
 
     from .bnn_host import board_accuracy, open_port
 
-    config = _bnn_options(args, parse_design(args.design))
-    if config.family != "bnn":
-        raise DesignError(f"classify needs a bnn design, not {config.name}")
-    try:
-        dataset = load_dataset(args.dataset)
-    except DataError as error:
-        raise DesignError(str(error)) from None
+    config = parse_design(args.design)
+    require(config, "classify")
+    config = _bnn_options(args, config)
+    dataset = load_dataset(args.dataset)
     if args.images:
         dataset = dataset.head(args.images)
     with open_port(args.port, args.baud) as port:
@@ -340,6 +299,7 @@ def _parser():
         prog="axbnn", description="Approximate neural-network arithmetic: generate, model, "
                                   "verify, synthesise. DESIGN is a preset name (see 'presets') "
                                   "or a .toml file.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
     verb = verbs.add_parser("presets", help="list the built-in designs")
@@ -513,12 +473,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         return args.run(args) or 0
-    except DesignError as error:
+    except AxbnnError as error:
         print(f"axbnn: error: {error}", file=sys.stderr)
-        return 2
-    except FlowError as error:
-        print(f"axbnn: error: {error}", file=sys.stderr)
-        return 1
+        return error.exit_status
 
 
 if __name__ == "__main__":

@@ -6,10 +6,8 @@ import json
 import os
 from pathlib import Path
 
-from ..hwgen.bnn_config import BNNConfig
-from ..hwgen.config import PopcountConfig
-
-from ..hwgen.errors import FlowError
+from ..hwgen.errors import DataError, FlowError
+from ..hwgen.families import require
 
 __all__ = ["generate", "tool_versions", "MANIFEST"]
 
@@ -28,35 +26,26 @@ def tool_versions(packages=_PACKAGES):
     return versions
 
 
-def _structure(config):
-    """Figures of the generated structure worth recording beside the configuration."""
-    if isinstance(config, PopcountConfig):
-        plan = config.plan
-        return {"full_adders": plan.count("full"), "half_adders": plan.count("half"),
-                "approximate_full_adders": plan.count("approximate"), "levels": plan.levels}
-    if isinstance(config, BNNConfig):
-        return _bnn_structure(config)
+def _no_expectations(config):
     return {}
 
 
-def _bnn_structure(config):
-    """The model's hash, the folding, the speed and the accuracy the golden model expects."""
-    from ..sim.bnn_data import DataError, load_dataset
+def _engine_expectations(config):
+    """The test accuracy the golden model expects of an engine, if its data set is at hand."""
+    from ..sim.bnn_data import load_dataset
     from ..sim.bnn_infer import accuracy
 
     model = config.model
-    structure = {
-        "model_sha256": model.sha256, "layers": list(model.layers),
-        "folds": [{"neuron": neuron, "synapse": synapse} for neuron, synapse in config.folds],
-        "cycles_per_image": config.cycles_per_image, "model_metadata": model.metadata,
-    }
     try:
         dataset = load_dataset(model.metadata.get("dataset", "digits"))
     except DataError:
-        return structure  # trained on a file that is not at hand: accuracy unknown
-    structure["expected_test_accuracy"] = accuracy(config, model.binarize(dataset.x_test),
-                                                   dataset.y_test)
-    return structure
+        return {}  # trained on a file that is not at hand: accuracy unknown
+    return {"expected_test_accuracy": accuracy(config, model.binarize(dataset.x_test),
+                                               dataset.y_test)}
+
+
+#: What the golden model predicts of a design, beyond its structure, by family interface.
+_EXPECTATIONS = {"ports": _no_expectations, "stream": _engine_expectations}
 
 
 def _write_atomically(path, text):
@@ -72,17 +61,17 @@ def generate(config, out_dir):
     a directory without one holds no complete generation. The same configuration and tool
     versions give byte-identical files.
     """
-    from ..hwgen.build import to_verilog
+    from ..hwgen.build import verilog_and_ports
 
-    verilog = to_verilog(config)
+    family = require(config, "generate")
+    verilog, ports = verilog_and_ports(config)
     verilog_name = f"{config.top_name}.v"
     manifest = {
         "design": config.name,
         "top": config.top_name,
         "config": config.to_dict(),
-        "inputs": {name: vars(port) for name, port in config.inputs.items()},
-        "outputs": {name: vars(port) for name, port in config.outputs.items()},
-        "structure": _structure(config),
+        "ports": ports,
+        "structure": {**config.structure, **_EXPECTATIONS[family.interface](config)},
         "files": {verilog_name: {"sha256": hashlib.sha256(verilog.encode()).hexdigest()}},
         "tools": tool_versions(),
     }

@@ -9,17 +9,30 @@ seeded, a second or two) through a layer error model of the multiplier
 
 import time
 
-from ..hwgen.designs import DesignError
+from ..hwgen.designs import with_options
+from ..hwgen.errors import DesignError
+from ..hwgen.families import require
 from ..sim import layer_error_model
-from ..sim.bnn_data import DataError, load_dataset
+from ..sim.bnn_data import load_dataset
 from ..sim.bnn_infer import accuracy
 from ..sim.bnn_predict import DEFAULT_DRAWS, count_tables, flip_probabilities, predict_accuracy
 from ..sim.mlp_train import MLPOptions, train_float
 from ..sim.multiplier import product_table
 from ..sim.quant_mlp import accuracy as mlp_accuracy
-from ..sim.quant_mlp import MLPError, load_mlp, table_products
+from ..sim.quant_mlp import load_mlp, table_products
 
-__all__ = ["predict", "predict_mlp"]
+__all__ = ["predict_design", "predict", "predict_mlp"]
+
+
+def predict_design(config, *, weights=None, dataset=None, check=False, draws=DEFAULT_DRAWS,
+                   method=None, kind="correlated", seed=0):
+    """:func:`predict` for an engine (``weights`` its model file) or :func:`predict_mlp` for a
+    sign-magnitude multiplier (``weights`` an MLP file), as the design's family says."""
+    if require(config, "predict").interface == "stream":
+        return predict(with_options(config, weights=weights), dataset=dataset, check=check,
+                       draws=draws, method=method, seed=seed)
+    return predict_mlp(config, weights=weights, dataset=dataset, check=check, draws=draws,
+                       kind=kind, seed=seed)
 
 
 def predict(config, *, dataset=None, check=False, draws=DEFAULT_DRAWS, method=None, seed=0):
@@ -28,11 +41,8 @@ def predict(config, *, dataset=None, check=False, draws=DEFAULT_DRAWS, method=No
     ``simulated_accuracy`` and ``simulate_seconds`` of the bit-exact golden model on the same
     images. Accuracies are fractions of the test split of ``dataset`` (default: the model's);
     ``flip_probability`` is each hidden layer's mean neuron flip probability on it."""
-    try:
-        data = load_dataset(dataset or config.model.metadata.get("dataset", "digits"))
-        bits = config.model.binarize(data.x_test)
-    except (DataError, ValueError) as error:
-        raise DesignError(str(error)) from None
+    data = load_dataset(dataset or config.model.metadata.get("dataset", "digits"))
+    bits = config.model.binarize(data.x_test)
     start = time.perf_counter()
     tables = count_tables(config, method=method, seed=seed)
     tabled = time.perf_counter()
@@ -56,12 +66,12 @@ def predict_mlp(config, *, weights=None, dataset=None, check=False, draws=DEFAUL
     """:func:`predict` for a sign-magnitude multiplier ``config`` in the 8-bit MLP of file
     ``weights`` (:func:`sim.quant_mlp.load_mlp`; by default one trained here); building the
     layer error model (``kind``, measured on training images) is ``tables_seconds``."""
-    try:
-        model = load_mlp(weights) if weights else None
-        data = load_dataset(dataset or (model.metadata.get("dataset", "digits") if model
-                                        else "digits"))
-    except (DataError, MLPError) as error:
-        raise DesignError(str(error)) from None
+    if not config.signed:
+        raise DesignError(f"predict needs the sign-magnitude multiplier s{config.name} of an "
+                          f"8-bit MLP, not {config.name}")
+    model = load_mlp(weights) if weights else None
+    data = load_dataset(dataset or (model.metadata.get("dataset", "digits") if model
+                                    else "digits"))
     model = model or train_float(data, MLPOptions(seed=seed))
     if model.layers[0] != data.n_features:
         raise DesignError(f"MLP {weights} takes {model.layers[0]} features, but {data.name} "

@@ -13,15 +13,16 @@ front drawn).
 import json
 from pathlib import Path
 
-from ..hwgen.designs import PRESETS, parse_design
+from ..hwgen.designs import parse_design
+from ..hwgen.families import FAMILIES, require
 from ..sim.characterize import characterize
 
 from .synth import synthesize
 
 __all__ = ["DEFAULT_DESIGNS", "make_report"]
 
-DEFAULT_DESIGNS = tuple(name for name in PRESETS if name.startswith("mul8-")) + tuple(
-    name for name in PRESETS if name.startswith("popcount-256-"))
+DEFAULT_DESIGNS = tuple(name for name in FAMILIES["mul8"].presets if name.startswith("mul8-")) \
+    + tuple(name for name in FAMILIES["popcount"].presets if name.startswith("popcount-256-"))
 _COST = {"asic": ("area_nand2", "area (NAND2 eq.)")}
 _FPGA_COST = ("lut4", "LUT4")
 _ERROR_KEYS = ("error_rate", "mean_error", "med", "mred", "wce")
@@ -51,6 +52,8 @@ def make_report(designs, targets, out_dir, *, progress=print):
     from ..hwgen.behavioural import behavioural_name
 
     configs = [parse_design(design) for design in designs]
+    for config in configs:
+        require(config, "report")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     # (name, target) -> (config to synthesise, behavioural?), in table order

@@ -24,7 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..hwgen.designs import PRESETS, DesignError, parse_design
+from ..hwgen.designs import parse_design
+from ..hwgen.errors import DesignError
+from ..hwgen.families import FAMILIES, require
 from ..sim.bnn_data import load_dataset
 from ..sim.bnn_infer import accuracy as bnn_accuracy
 from ..sim.bnn_train import TrainOptions, train
@@ -40,19 +42,20 @@ from ..sim.threshold_tuning import tune_thresholds
 __all__ = ["DEFAULT_DESIGNS", "make_retrain_report"]
 
 
+def _approximate_presets(family):
+    configs = [parse_design(name) for name in FAMILIES[family].presets]
+    return [config for config in configs if config != config.exact()]
+
 
 def _default_designs():
     """The digits engine with every approximate popcount plan of the presets, and the
     sign-magnitude twin of every approximate mul8 preset."""
-    configs = [parse_design(name) for name in PRESETS]
-    approximate = [config for config in configs if config != config.exact()]
-    plans = {config.plan_name for config in approximate
-             if config.family == "popcount" and config.pipeline is None}
-    plans |= {plan for config in approximate if config.family == "bnn"
-              for plan in config.popcount}
+    plans = {config.plan_name for config in _approximate_presets("popcount")
+             if config.pipeline is None}
+    plans |= {plan for config in _approximate_presets("bnn") for plan in config.popcount}
     return tuple(f"bnn-digits-{plan}" for plan in sorted(plans)) + tuple(
-        f"s{config.name}" for config in approximate
-        if config.family == "mul8" and not config.signed)
+        config.replace(signed=True).name for config in _approximate_presets("mul8")
+        if not config.signed)
 
 
 DEFAULT_DESIGNS = _default_designs()
@@ -60,12 +63,17 @@ _RETRAINERS = ("bit_exact", "error_model")
 
 
 def _split(designs):
-    configs = [parse_design(design) for design in designs]
-    for config in configs:
-        if not (config.family == "bnn" or (config.family == "mul8" and config.signed)):
-            raise DesignError(f"retrain needs bnn or smul8 designs, not {config.name}")
-    return ([c for c in configs if c.family == "bnn"],
-            [c for c in configs if c.family == "mul8"])
+    """``(engines, sign-magnitude multipliers)`` of ``designs``."""
+    engines, multipliers = [], []
+    for config in map(parse_design, designs):
+        if require(config, "retrain").interface == "stream":
+            engines.append(config)
+        elif config.signed:
+            multipliers.append(config)
+        else:
+            raise DesignError(f"retrain needs the sign-magnitude multiplier "
+                              f"{config.replace(signed=True).name}, not {config.name}")
+    return engines, multipliers
 
 
 def _retrain_bnn(configs, dataset, epochs, progress):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..hwgen.errors import FlowError
+from ..hwgen.families import require
 from .tools import resolve_tool
 
 __all__ = ["FPGATarget", "FPGA_TARGETS", "TARGETS", "synthesize", "REPORT"]
@@ -262,6 +263,7 @@ def synthesize(config, target, out_dir, *, behavioural=False, progress=None):
     """
     from ..hwgen.behavioural import behavioural_name
 
+    require(config, "behavioural" if behavioural else "synth")
     if target not in TARGETS:
         raise FlowError(f"Target must be one of {', '.join(TARGETS)}, not {target!r}")
     progress = progress or (lambda message: None)

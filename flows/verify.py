@@ -11,13 +11,15 @@ from pathlib import Path
 
 import numpy as np
 
+from ..hwgen.errors import DesignError
+from ..hwgen.families import require
 from ..sim.units import evaluate
 from ..sim.vectors import EXHAUSTIVE_BITS, as_python_ints, exhaustive_inputs, verification_inputs
 
 from .cocotb_run import log_tail, run_cocotb
 from ..hwgen.errors import FlowError
 
-__all__ = ["verify", "Verification", "DEFAULT_VECTORS"]
+__all__ = ["verify", "verify_vectors", "Verification", "DEFAULT_VECTORS"]
 
 DEFAULT_VECTORS = 2000
 _SHOWN_MISMATCHES = 10
@@ -64,6 +66,24 @@ def _choose_inputs(config, vectors, exhaustive, seed):
 
 def verify(config, *, simulator="verilator", vectors=None, exhaustive=False, seed=0,
            build_dir=None):
+    """Verify ``config``'s RTL against its golden model, the way its family's interface asks:
+    a unit vector by vector (:func:`verify_vectors`), an engine by streaming the first
+    ``vectors`` test images, or all of them (:func:`flows.bnn_verify.verify_bnn`)."""
+    family = require(config, "verify")
+    if family.interface == "ports":
+        return verify_vectors(config, simulator=simulator, vectors=vectors,
+                              exhaustive=exhaustive, seed=seed, build_dir=build_dir)
+    from .bnn_verify import verify_bnn
+
+    if exhaustive:
+        raise DesignError(f"--exhaustive does not apply to {config.name}: it streams the test "
+                          f"split (--vectors N: its first N images)")
+    return verify_bnn(config, simulator=simulator, images=vectors, seed=seed,
+                      build_dir=build_dir)
+
+
+def verify_vectors(config, *, simulator="verilator", vectors=None, exhaustive=False, seed=0,
+                   build_dir=None):
     """Simulate the generated Verilog of ``config`` and compare every output with the model.
 
     Exhaustive with ``exhaustive=True`` (at most ``2**20`` vectors), and by default for units
@@ -76,8 +96,8 @@ def verify(config, *, simulator="verilator", vectors=None, exhaustive=False, see
 
     if build_dir is None:
         with tempfile.TemporaryDirectory(prefix="axbnn-verify-") as temporary:
-            return verify(config, simulator=simulator, vectors=vectors, exhaustive=exhaustive,
-                          seed=seed, build_dir=temporary)
+            return verify_vectors(config, simulator=simulator, vectors=vectors,
+                                  exhaustive=exhaustive, seed=seed, build_dir=temporary)
 
     if exhaustive and config.input_bits > EXHAUSTIVE_BITS:
         raise FlowError(f"Exhaustive verification needs at most {EXHAUSTIVE_BITS} input bits, "

@@ -7,10 +7,9 @@ so that every cost can be quoted against naive synthesis.
 """
 
 from amaranth.hdl import Cat, Module, Mux
-from amaranth.lib import wiring
 
-from .config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig
-from .component import design_signature
+from .component import DesignComponent
+from .families import family_of, load
 
 __all__ = ["Behavioural", "behavioural_name"]
 
@@ -23,34 +22,42 @@ def _tree_sum(values):
     return values[0]
 
 
+def full_adder(unit, config):
+    return Cat(unit.s, unit.co).eq(unit.x + unit.y + unit.c)
+
+
+def popcount(unit, config):
+    bits = ~(unit.a ^ unit.w) if config.xnor else unit.a
+    return unit.count.eq(_tree_sum([bits[index] for index in range(len(bits))]))
+
+
+def multiplier(unit, config):
+    if not config.signed:
+        return unit.p.eq(unit.a * unit.b)
+    magnitude = unit.a[:7] * unit.b[:7]
+    return unit.p.eq(Mux(unit.a[7] ^ unit.b[7], -magnitude, magnitude))
+
+
+def adder(unit, config):
+    return unit.s.eq(unit.a + unit.b)
+
+
 def behavioural_name(config):
     """How reports name the baseline of ``config``, like ``mul8-0000-behavioural``."""
     return f"{config.exact().name}-behavioural"
 
 
-class Behavioural(wiring.Component):
-    """``config.exact()``'s function, written as the arithmetic it computes, with ``config``'s
-    ports. Combinational, whatever pipeline ``config`` asks for."""
+class Behavioural(DesignComponent):
+    """``config.exact()``'s function, written as the arithmetic it computes (the function its
+    family registers as ``behavioural``), with ``config``'s ports. Combinational, whatever
+    pipeline ``config`` asks for."""
 
     def __init__(self, config):
-        self._config = config.exact()
-        super().__init__(design_signature(self._config))
+        self.config_class = type(config)
+        super().__init__(config.exact())
 
     def elaborate(self, platform):
         m = Module()
-        config = self._config
-        if isinstance(config, FullAdderConfig):
-            m.d.comb += Cat(self.s, self.co).eq(self.x + self.y + self.c)
-        elif isinstance(config, PopcountConfig):
-            bits = ~(self.a ^ self.w) if config.xnor else self.a
-            m.d.comb += self.count.eq(_tree_sum([bits[index] for index in range(len(bits))]))
-        elif isinstance(config, MultiplierConfig) and config.signed:
-            magnitude = self.a[:7] * self.b[:7]
-            m.d.comb += self.p.eq(Mux(self.a[7] ^ self.b[7], -magnitude, magnitude))
-        elif isinstance(config, MultiplierConfig):
-            m.d.comb += self.p.eq(self.a * self.b)
-        elif isinstance(config, AdderConfig):
-            m.d.comb += self.s.eq(self.a + self.b)
-        else:
-            raise TypeError(f"Configuration must be one of hwgen.config's, not {config!r}")
+        baseline = load("hwgen", family_of(self.config).behavioural)
+        m.d.comb += baseline(self, self.config)
         return m

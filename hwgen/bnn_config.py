@@ -8,12 +8,13 @@ and adds it exactly to its accumulator. The golden model (:mod:`sim.bnn_infer`) 
 generator (:mod:`hwgen.bnn_engine`) both follow this order. This module imports no Amaranth.
 """
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from .bnn_model import DIGITS_MODEL, ModelError, load_model
-from .config import PopcountConfig, Port, _Design
+from .config import PopcountConfig, _Design
 
 __all__ = ["BNNConfig", "SHIPPED_MODELS", "MAX_DEFAULT_PE", "MAX_DEFAULT_SIMD"]
 
@@ -55,6 +56,8 @@ class BNNConfig(_Design):
     simd: tuple = None
     popcount: tuple = "exact"
     family = "bnn"
+    NAME = re.compile(rf"bnn-({'|'.join(SHIPPED_MODELS)})(?:-([a-z0-9_+-]+))?")
+    NAME_FORMS = {"bnn": "bnn-digits[-<plan>[+<plan>...]]"}
 
     def __post_init__(self):
         model = self.model  # validates the file
@@ -80,6 +83,11 @@ class BNNConfig(_Design):
         object.__setattr__(self, "pe", pe)
         object.__setattr__(self, "simd", simd)
         object.__setattr__(self, "popcount", popcount)
+
+    @classmethod
+    def _from_match(cls, match):
+        plans = tuple((match[2] or "exact").split("+"))
+        return cls(match[1], popcount=plans if len(plans) > 1 else plans[0])
 
     @cached_property
     def model(self):
@@ -152,13 +160,22 @@ class BNNConfig(_Design):
         return max(neuron * synapse for neuron, synapse in self.folds) + 2
 
     @property
-    def inputs(self):
-        return {"image": Port(self.model.layers[0])}
+    def input_bits(self):
+        """Bits of one image."""
+        return self.model.layers[0]
 
     @property
-    def outputs(self):
-        return {"label": Port(max(self.model.n_classes - 1, 1).bit_length()),
-                "scores": Port(self.score_width * self.model.n_classes)}
+    def label_width(self):
+        """Bits of a result's class, below its scores in the result payload."""
+        return max(self.model.n_classes - 1, 1).bit_length()
+
+    @property
+    def structure(self):
+        """The model's hash and layers, the folding and the speed."""
+        return {"model_sha256": self.model.sha256, "layers": list(self.model.layers),
+                "folds": [{"neuron": neuron, "synapse": synapse}
+                          for neuron, synapse in self.folds],
+                "cycles_per_image": self.cycles_per_image, "model_metadata": self.model.metadata}
 
     def to_dict(self):
         return {"family": self.family, "weights": str(self.weights), "pe": list(self.pe),

@@ -2,34 +2,20 @@
 
 from amaranth.back import verilog
 
-from .adder import ApproxAdder
 from .behavioural import Behavioural
-from .bnn_config import BNNConfig
-from .bnn_engine import BNNEngine
-from .config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig
-from .fulladder import FullAdder
-from .mul8 import ApproxMultiplier8, SignMagnitudeMultiplier8
-from .popcount import Popcount, XNORPopcount
+from .component import port_table
+from .families import family_of, load, require
 
-__all__ = ["elaborate", "to_verilog"]
+__all__ = ["elaborate", "to_verilog", "verilog_and_ports"]
 
 
 def elaborate(config, *, behavioural=False):
     """The :class:`~amaranth.lib.wiring.Component` that implements ``config``, or with
     ``behavioural`` the plain-arithmetic baseline of its exact function."""
     if behavioural:
+        require(config, "behavioural")
         return Behavioural(config)
-    if isinstance(config, FullAdderConfig):
-        return FullAdder(config)
-    if isinstance(config, PopcountConfig):
-        return XNORPopcount(config) if config.xnor else Popcount(config)
-    if isinstance(config, MultiplierConfig):
-        return SignMagnitudeMultiplier8(config) if config.signed else ApproxMultiplier8(config)
-    if isinstance(config, AdderConfig):
-        return ApproxAdder(config)
-    if isinstance(config, BNNConfig):
-        return BNNEngine(config)
-    raise TypeError(f"Configuration must be one of hwgen.config's, not {config!r}")
+    return load("hwgen", family_of(config).component)(config)
 
 
 def to_verilog(config, *, behavioural=False):
@@ -38,5 +24,15 @@ def to_verilog(config, *, behavioural=False):
     Deterministic: source locations are left out, so the text depends only on the
     configuration and the tool versions, never on paths.
     """
-    return verilog.convert(elaborate(config, behavioural=behavioural), name=config.top_name,
-                           emit_src=False)
+    return _convert(elaborate(config, behavioural=behavioural), config)
+
+
+def verilog_and_ports(config):
+    """:func:`to_verilog` of ``config`` and the :func:`~hwgen.component.port_table` of its
+    top module, from one elaboration."""
+    component = elaborate(config)
+    return _convert(component, config), port_table(component)
+
+
+def _convert(component, config):
+    return verilog.convert(component, name=config.top_name, emit_src=False)

@@ -6,7 +6,7 @@ stream ports of its own. Either way :func:`port_table` reads the ports back from
 signature, so the manifest names exactly the ports the Verilog has.
 """
 
-from amaranth.hdl import signed, unsigned
+from amaranth.hdl import Shape, signed, unsigned
 from amaranth.lib import wiring
 from amaranth.lib.wiring import In, Out
 
@@ -31,10 +31,11 @@ def port_table(component):
     the clock and reset of a synchronous design are not members, so they are not listed.
     """
     table = {}
-    for path, member, value in component.signature.flatten(component):
+    for path, member, _ in component.signature.flatten(component):
+        shape = Shape.cast(member.shape)  # a payload's layout counts as its bits
         table["__".join(map(str, path))] = {
             "direction": "input" if member.flow == In else "output",
-            "width": len(value), "signed": value.shape().signed}
+            "width": shape.width, "signed": shape.signed}
     return table
 
 

@@ -74,19 +74,46 @@ class _Design:
         fields = {key: value for key, value in asdict(self).items() if value is not None}
         return {"family": self.family, **fields}
 
+    @classmethod
+    def from_name(cls, name):
+        """The configuration a design name of one of :attr:`NAME_FORMS` gives, or ``None``
+        when ``name`` has none of their shapes."""
+        match = cls.NAME.fullmatch(name)
+        return None if match is None else cls._from_match(match)
+
+    def output_value(self, outputs):
+        """The number the outputs stand for: the one output port's value."""
+        (value,) = outputs.values()
+        return value
+
+    @property
+    def structure(self):
+        """Figures of the generated structure a manifest records beside the configuration."""
+        return {}
+
 
 @dataclass(frozen=True)
 class FullAdderConfig(_Design):
     """A single full adder of one of :data:`FA_VARIANTS`."""
     variant: str = "exact"
     family = "fa"
+    NAME = re.compile(r"fa-([a-z_0-9]+)")
+    NAME_FORMS = {"fa": "fa-<variant>"}
 
     def __post_init__(self):
         _check_choice("Full-adder variant", self.variant, FA_VARIANTS)
 
+    @classmethod
+    def _from_match(cls, match):
+        return cls(match[1])
+
     @property
     def name(self):
         return f"fa-{self.variant}"
+
+    def output_value(self, outputs):
+        """``s + 2 * co``."""
+        return outputs["s"] + 2 * outputs["co"]
 
     @property
     def description(self):
@@ -127,6 +154,9 @@ class PopcountConfig(_Design):
     xnor: bool = False
     pipeline: int = None
     family = "popcount"
+    NAME = re.compile(rf"(popcount|xnorpop)-(\d+)-({POPCOUNT_PLAN})")
+    NAME_FORMS = {"popcount": f"popcount-<N>-{_PLAN_FORM}",
+                  "xnorpop": f"xnorpop-<N>-{_PLAN_FORM}"}
 
     def __post_init__(self):
         _check_int("Popcount width", self.width, 1, MAX_POPCOUNT_WIDTH)
@@ -149,6 +179,10 @@ class PopcountConfig(_Design):
             _check_int("Popcount approx_levels", self.approx_levels, 1, levels)
         if self.pipeline is not None:
             _check_int("Popcount pipeline", self.pipeline, 1, levels)
+
+    @classmethod
+    def _from_match(cls, match):
+        return cls.from_plan(int(match[2]), match[3], xnor=match[1] == "xnorpop")
 
     @classmethod
     def from_plan(cls, width, plan, *, xnor=False):
@@ -219,6 +253,12 @@ class PopcountConfig(_Design):
     def out_width(self):
         return self.width.bit_length()
 
+    @property
+    def structure(self):
+        plan = self.plan
+        return {"full_adders": plan.count("full"), "half_adders": plan.count("half"),
+                "approximate_full_adders": plan.count("approximate"), "levels": plan.levels}
+
     @cached_property
     def plan(self):
         """The :class:`~hwgen.compressor_plan.CompressorPlan` both generator and model walk."""
@@ -249,6 +289,8 @@ class MultiplierConfig(_Design):
     blocks: str = "0000"
     signed: bool = False
     family = "mul8"
+    NAME = re.compile(r"(s?mul8)-(\w+)")
+    NAME_FORMS = {"mul8": "mul8-<four digits 0-3>", "smul8": "smul8-<four digits 0-3>"}
 
     def __post_init__(self):
         if (not isinstance(self.blocks, str) or len(self.blocks) != 4
@@ -257,6 +299,10 @@ class MultiplierConfig(_Design):
                              f"not {self.blocks!r}")
         if not isinstance(self.signed, bool):
             raise TypeError(f"Multiplier signed must be a boolean, not {self.signed!r}")
+
+    @classmethod
+    def _from_match(cls, match):
+        return cls(match[2], signed=match[1] == "smul8")
 
     @property
     def name(self):
@@ -292,6 +338,8 @@ class AdderConfig(_Design):
     kind: str = "ripple"
     approx_bits: int = 0
     family = "add"
+    NAME = re.compile(r"add-(\d+)-([a-z0-9_]+)(?:-(\d+))?")
+    NAME_FORMS = {"add": "add-<bits>-ripple or add-<bits>-<kind>-<k>"}
 
     def __post_init__(self):
         _check_int("Adder width", self.width, 1, MAX_ADDER_WIDTH)
@@ -302,6 +350,10 @@ class AdderConfig(_Design):
                                  f"not {self.approx_bits!r}")
         else:
             _check_int("Adder approx_bits", self.approx_bits, 1, self.width)
+
+    @classmethod
+    def _from_match(cls, match):
+        return cls(int(match[1]), match[2], int(match[3] or 0))
 
     @property
     def name(self):

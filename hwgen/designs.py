@@ -25,68 +25,31 @@ This module imports no Amaranth.
 """
 
 import dataclasses
-import re
 import tomllib
 from pathlib import Path
 
-from .bnn_config import BNNConfig
 from .errors import DesignError
-from .config import (POPCOUNT_PLAN, AdderConfig, FullAdderConfig, MultiplierConfig,
-                     PopcountConfig)
+from .families import FAMILIES, family_named
 
-__all__ = ["DesignError", "parse_design", "design_from_dict", "load_design", "PRESETS"]
+__all__ = ["DesignError", "parse_design", "design_from_dict", "load_design", "with_options",
+           "PRESETS"]
 
-FAMILIES = {"fa": FullAdderConfig, "popcount": PopcountConfig, "mul8": MultiplierConfig,
-            "add": AdderConfig, "bnn": BNNConfig}
-
-PRESETS = (
-    "fa-exact", "fa-maj_not", "fa-maj_only", "fa-inxa2", "fa-axa3",
-    "popcount-16-exact", "popcount-64-exact", "popcount-256-exact", "popcount-1024-exact",
-    "popcount-256-exact-p2",
-    "popcount-64-maj_not", "popcount-256-maj_not", "popcount-1024-maj_not",
-    "popcount-256-maj_not-c3",
-    "popcount-256-maj_not-l2", "popcount-256-axa3-c4", "popcount-256-inxa2-l1",
-    "mul8-0000", "mul8-1110", "mul8-2220", "mul8-3330", "mul8-3300", "mul8-2200",
-    "mul8-1111", "mul8-2222", "mul8-3333",
-    "smul8-0000", "smul8-3330", "smul8-2220",
-    "add-16-ripple", "add-16-loa-4", "add-16-maj_not-4", "add-16-axa3-4",
-    "bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2",
-)
-
-
-_POPCOUNT = re.compile(rf"^(popcount|xnorpop)-(\d+)-({POPCOUNT_PLAN})$")
-_MULTIPLIER = re.compile(r"^(s?mul8)-(\w+)$")
-_ADDER = re.compile(r"^add-(\d+)-([a-z0-9_]+)(?:-(\d+))?$")
-_FULL_ADDER = re.compile(r"^fa-([a-z_0-9]+)$")
-_BNN = re.compile(r"^bnn-(digits)(?:-([a-z0-9_+-]+))?$")
-_FORMS = {
-    "fa": "fa-<variant>",
-    "popcount": "popcount-<N>-<fa>[-c<k>|-l<L>][-<tree>][-p<k>]",
-    "xnorpop": "xnorpop-<N>-<fa>[-c<k>|-l<L>][-<tree>][-p<k>]",
-    "mul8": "mul8-<four digits 0-3>",
-    "smul8": "smul8-<four digits 0-3>",
-    "add": "add-<bits>-ripple or add-<bits>-<kind>-<k>",
-    "bnn": "bnn-digits[-<plan>[+<plan>...]]",
-}
+#: Every family's presets, in registry order.
+PRESETS = tuple(name for family in FAMILIES.values() for name in family.presets)
 
 
 def _from_name(name):
-    family = name.split("-", 1)[0]
-    if family not in _FORMS:
-        raise DesignError(f"Design must be a name starting with one of {', '.join(_FORMS)} "
+    prefix = name.split("-", 1)[0]
+    family = family_named(prefix)
+    if family is None:
+        prefixes = [prefix for family in FAMILIES.values() for prefix in family.name_forms]
+        raise DesignError(f"Design must be a name starting with one of {', '.join(prefixes)} "
                           f"(see 'axbnn presets') or a .toml file, not {name!r}")
-    if match := _FULL_ADDER.match(name):
-        return FullAdderConfig(match[1])
-    if match := _POPCOUNT.match(name):
-        return PopcountConfig.from_plan(int(match[2]), match[3], xnor=match[1] == "xnorpop")
-    if match := _MULTIPLIER.match(name):
-        return MultiplierConfig(match[2], signed=match[1] == "smul8")
-    if match := _ADDER.match(name):
-        return AdderConfig(int(match[1]), match[2], int(match[3] or 0))
-    if match := _BNN.match(name):
-        plans = tuple((match[2] or "exact").split("+"))
-        return BNNConfig(match[1], popcount=plans if len(plans) > 1 else plans[0])
-    raise DesignError(f"Design name must look like {_FORMS[family]}, not {name!r}")
+    config = family.config.from_name(name)
+    if config is None:
+        raise DesignError(f"Design name must look like {family.name_forms[prefix]}, "
+                          f"not {name!r}")
+    return config
 
 
 def design_from_dict(data, *, source="design"):
@@ -96,7 +59,7 @@ def design_from_dict(data, *, source="design"):
     if family not in FAMILIES:
         raise DesignError(f"{source}: family must be one of {', '.join(FAMILIES)}, "
                           f"not {family!r}")
-    cls = FAMILIES[family]
+    cls = FAMILIES[family].config
     fields = [field.name for field in dataclasses.fields(cls)]
     unknown = sorted(set(data) - set(fields))
     if unknown:
@@ -135,3 +98,19 @@ def parse_design(text):
         raise
     except (ValueError, TypeError) as error:
         raise DesignError(f"{text}: {error}") from None
+
+
+def with_options(config, **options):
+    """``config`` with the engine options that are not ``None`` (``weights``, ``pe``, ``simd``,
+    ``popcount``) applied and validated again; a :class:`DesignError` naming the first wrong one,
+    or if the design's family takes no engine options."""
+    from .families import require
+
+    changes = {name: value for name, value in options.items() if value is not None}
+    if not changes:
+        return config
+    require(config, "engine options")
+    try:
+        return config.replace(**changes)
+    except (TypeError, ValueError) as error:
+        raise DesignError(str(error)) from None

@@ -1,12 +1,21 @@
-"""8x8 approximate multipliers from four 4x4 blocks, unsigned and sign-magnitude."""
+"""8x8 approximate multipliers from four 4x4 blocks, unsigned and sign-magnitude, in Amaranth.
 
-from amaranth.hdl import Cat, Const, Module, Mux
+The block equations, the composition and the sign handling come from
+:mod:`hwgen.multiplier_plan`, which the golden model walks too; this module only says how
+Amaranth reaches bits.
+"""
+
+from amaranth.hdl import Cat, Module, Mux
 
 from .component import DesignComponent
 from .config import MultiplierConfig
-from .mul4 import block_product
+from .multiplier_plan import BitOps, apply_sign, split_sign, unsigned_product
 
 __all__ = ["ApproxMultiplier8", "SignMagnitudeMultiplier8", "multiplier_component"]
+
+_AMARANTH_OPS = BitOps(bit=lambda value, index: value[index],
+                       field=lambda value, low, high: value[low:high],
+                       concat=lambda bits: Cat(*bits), select=Mux)
 
 
 def multiplier_component(config):
@@ -35,12 +44,8 @@ class ApproxMultiplier8(_MultiplierComponent):
 
     def elaborate(self, platform):
         m = Module()
-        al, ah, bl, bh = self.a[0:4], self.a[4:8], self.b[0:4], self.b[4:8]
-        types = self._config.blocks
-        products = [block_product(types[0], al, bl), block_product(types[1], ah, bl),
-                    block_product(types[2], al, bh), block_product(types[3], ah, bh)]
-        m.d.comb += self.p.eq(products[0] + (products[1] << 4) + (products[2] << 4)
-                              + (products[3] << 8))
+        m.d.comb += self.p.eq(unsigned_product(self._config.blocks, self.a, self.b,
+                                               _AMARANTH_OPS))
         return m
 
 
@@ -57,8 +62,8 @@ class SignMagnitudeMultiplier8(_MultiplierComponent):
     def elaborate(self, platform):
         m = Module()
         m.submodules.core = core = ApproxMultiplier8(self._config.replace(signed=False))
-        m.d.comb += [core.a.eq(Cat(self.a[0:7], Const(0, 1))),
-                     core.b.eq(Cat(self.b[0:7], Const(0, 1)))]
-        negative = self.a[7] ^ self.b[7]
-        m.d.comb += self.p.eq(Mux(negative, -core.p, core.p))
+        sign_a, magnitude_a = split_sign(self.a, _AMARANTH_OPS)
+        sign_b, magnitude_b = split_sign(self.b, _AMARANTH_OPS)
+        m.d.comb += [core.a.eq(magnitude_a), core.b.eq(magnitude_b),
+                     self.p.eq(apply_sign(sign_a ^ sign_b, core.p, _AMARANTH_OPS))]
         return m

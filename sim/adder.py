@@ -4,7 +4,7 @@ import numpy as np
 
 from ..hwgen.fa_variants import full_adder_equations
 
-__all__ = ["add"]
+__all__ = ["add", "evaluate"]
 
 
 def add(a, b, *, width, kind="ripple", approx_bits=0):
@@ -29,3 +29,9 @@ def add(a, b, *, width, kind="ripple", approx_bits=0):
             low |= s.astype(np.int64) << index
         carry = carry.astype(np.int64)
     return (((a >> k) + (b >> k) + carry) << k) | low
+
+
+def evaluate(config, inputs):
+    """The outputs of the adder ``config`` for port values ``inputs``."""
+    return {"s": add(inputs["a"], inputs["b"], width=config.width, kind=config.kind,
+                     approx_bits=config.approx_bits)}

@@ -73,7 +73,7 @@ def bnn_signature(config, images):
     """The MISR value :class:`hwgen.bnn_bist.BNNSelfTest` must end with after ``images``
     results of the engine of ``config`` (label, then the scores from class 0 up)."""
     result = infer(config, bnn_images(config, images))
-    label_width, score_width = config.outputs["label"].width, config.score_width
+    label_width, score_width = config.label_width, config.score_width
     score_values = 1 << (label_width + score_width * np.arange(config.model.n_classes,
                                                                dtype=object))
     values = [int(label) | int(np.sum(scores.astype(object) * score_values))

@@ -8,6 +8,8 @@ every class, agrees with the RTL.
 
 import numpy as np
 
+from ..hwgen.errors import InputError
+
 from .popcount import popcount
 
 __all__ = ["layer_counts", "infer", "infer_model", "accuracy"]
@@ -34,7 +36,7 @@ def infer_model(model, chunks, bits):
     :class:`~hwgen.config.PopcountConfig` per layer), as during training."""
     bits = np.asarray(bits, dtype=np.uint8)
     if bits.ndim != 2 or bits.shape[1] != model.layers[0]:
-        raise ValueError(f"Input bits must have shape (samples, {model.layers[0]}), "
+        raise InputError(f"Input bits must have shape (samples, {model.layers[0]}), "
                          f"not {bits.shape}")
     hidden = []
     for weights, thresholds, chunk in zip(model.weights, model.thresholds, chunks):

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..hwgen.bnn_model import BNNModel
+from ..hwgen.errors import InputError
 
 from .adam import Adam
 from .bnn_infer import infer_model, layer_counts
@@ -31,7 +32,7 @@ from .bnn_predict import count_tables
 from .checks import check_positive_int, is_positive_int
 from .count_noise import COUNT_SOURCES, exact_chunk_counts, sample_counts
 
-__all__ = ["TrainOptions", "train", "export", "DEFAULT_LAYERS"]
+__all__ = ["TrainOptions", "train", "export", "DEFAULT_LAYERS", "train_for"]
 
 DEFAULT_LAYERS = (64, 128, 128, 10)
 _EPS = 1e-5
@@ -49,7 +50,7 @@ class TrainOptions:
     def __post_init__(self):
         if (not isinstance(self.layers, tuple) or len(self.layers) < 2
                 or not all(map(is_positive_int, self.layers))):
-            raise ValueError(f"Layers must be two or more positive sizes, not {self.layers!r}")
+            raise InputError(f"Layers must be two or more positive sizes, not {self.layers!r}")
         for name in ("epochs", "batch"):
             check_positive_int(f"Training {name}", getattr(self, name))
 
@@ -199,13 +200,13 @@ def train(dataset, options=TrainOptions(), *, engine=None, injection="table", pr
     """
     layers = options.layers
     if layers[0] != dataset.n_features or layers[-1] != dataset.n_classes:
-        raise ValueError(f"Layers must start with the data set's {dataset.n_features} features "
+        raise InputError(f"Layers must start with the data set's {dataset.n_features} features "
                          f"and end with its {dataset.n_classes} classes, not {layers!r}")
     if engine is not None and engine.model.layers != layers:
-        raise ValueError(f"Layers must be the engine's {engine.model.layers!r} to train for "
+        raise InputError(f"Layers must be the engine's {engine.model.layers!r} to train for "
                          f"{engine.name}, not {layers!r}")
     if injection not in COUNT_SOURCES:
-        raise ValueError(f"Injection must be one of {', '.join(COUNT_SOURCES)}, "
+        raise InputError(f"Injection must be one of {', '.join(COUNT_SOURCES)}, "
                          f"not {injection!r}")
     counts = _COUNTS[injection](engine, options.seed) if engine is not None else None
     rng = np.random.default_rng(options.seed)
@@ -255,3 +256,16 @@ def train(dataset, options=TrainOptions(), *, engine=None, injection="table", pr
         model.metadata.update(engine=engine.name, injection=injection,
                               engine_test_accuracy=float(np.mean(labels == dataset.y_test)))
     return model, history
+
+
+def train_for(engine, dataset, *, layers=None, epochs=TrainOptions.epochs,
+              seed=TrainOptions.seed, injection="table", progress=None):
+    """A model for ``engine``: trained exactly if all its popcounts are exact (``layers``
+    defaulting to :data:`DEFAULT_LAYERS`), else through its approximate popcounts (the
+    engine's own layers); see :func:`train`."""
+    aware = engine.popcount != ("exact",) * len(engine.popcount)
+    options = TrainOptions(layers=layers or (engine.model.layers if aware else DEFAULT_LAYERS),
+                           epochs=epochs, seed=seed)
+    model, _ = train(dataset, options, engine=engine if aware else None, injection=injection,
+                     progress=progress)
+    return model

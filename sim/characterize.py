@@ -2,11 +2,10 @@
 
 import numpy as np
 
-from ..hwgen.config import MultiplierConfig
+from ..hwgen.families import load, require
 
 from .checks import check_positive_int
-from .metrics import ErrorStatistics, mre_sign_magnitude
-from .multiplier import multiply
+from .metrics import ErrorStatistics
 from .units import evaluate, exact_value, output_value
 from .vectors import EXHAUSTIVE_BITS, exhaustive_inputs, uniform_inputs
 
@@ -43,12 +42,13 @@ def error_samples(config, *, samples=DEFAULT_SAMPLES, seed=0, progress=None):
 def characterize(config, *, samples=DEFAULT_SAMPLES, seed=0, progress=None):
     """Error metrics of ``config`` as a JSON-ready dictionary, over the inputs
     :func:`error_samples` chooses."""
+    family = require(config, "characterize")
     statistics = ErrorStatistics()
     method, chunks = error_samples(config, samples=samples, seed=seed, progress=progress)
     for approximate, exact in chunks:
         statistics.add(approximate, exact)
     result = {"design": config.name, "method": method, "samples": statistics.samples,
               "seed": None if method == "exhaustive" else seed, **statistics.result()}
-    if isinstance(config, MultiplierConfig):
-        result["mre_sm"] = mre_sign_magnitude(lambda i, j: multiply(i, j, blocks=config.blocks))
+    if family.metrics:
+        result.update(load("sim", family.metrics)(config))
     return result

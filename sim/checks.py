@@ -1,5 +1,7 @@
 """Argument checks shared by the training options and the characterisation."""
 
+from ..hwgen.errors import InputError
+
 __all__ = ["is_positive_int", "check_positive_int"]
 
 
@@ -10,4 +12,4 @@ def is_positive_int(value):
 def check_positive_int(thing, value):
     """Raise ``ValueError("<thing> must be a positive integer, not <value>")`` unless it is."""
     if not is_positive_int(value):
-        raise ValueError(f"{thing} must be a positive integer, not {value!r}")
+        raise InputError(f"{thing} must be a positive integer, not {value!r}")

@@ -25,6 +25,7 @@ from math import comb
 
 import numpy as np
 
+from ..hwgen.errors import InputError
 from ..hwgen.fa_variants import full_adder_equations
 
 from .characterize import DEFAULT_SAMPLES, error_samples
@@ -82,7 +83,7 @@ def _histogram(exact, approximate, plan):
 def _enumerated(plan):
     n = plan.n_inputs
     if n > ENUMERATE_INPUTS:
-        raise ValueError(f"Enumerated popcount width must be at most {ENUMERATE_INPUTS}, "
+        raise InputError(f"Enumerated popcount width must be at most {ENUMERATE_INPUTS}, "
                          f"not {n}")
     bits = ((np.arange(1 << n, dtype=np.int64)[:, None] >> np.arange(n)) & 1).astype(np.uint8)
     return _histogram(bits.sum(axis=1), popcount(bits, plan=plan), plan)
@@ -190,7 +191,7 @@ def count_pmf(config, *, method=None, samples=DEFAULT_COUNT_SAMPLES, seed=0):
     if method is None:
         method = "enumerate" if plan.n_inputs <= ENUMERATE_INPUTS else "monte_carlo"
     if method not in PMF_METHODS:
-        raise ValueError(f"Count PMF method must be one of {', '.join(PMF_METHODS)}, "
+        raise InputError(f"Count PMF method must be one of {', '.join(PMF_METHODS)}, "
                          f"not {method!r}")
     if config.plan.count("approximate") == 0:
         return np.eye(plan.n_inputs + 1, 1 << plan.out_width)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..hwgen.errors import InputError
+
 from .multiplier import product_table
 from .quant_mlp import encode, exact_products, forward, table_products
 
@@ -74,7 +76,7 @@ def measure(model, x, table, *, kind="correlated"):
     """Per layer, the :class:`NeuronErrors` of ``model`` on multiplier ``table`` (see
     :func:`sim.multiplier.product_table`), measured on samples ``x``."""
     if kind not in LAYER_MODELS:
-        raise ValueError(f"Layer error model must be one of {', '.join(LAYER_MODELS)}, "
+        raise InputError(f"Layer error model must be one of {', '.join(LAYER_MODELS)}, "
                          f"not {kind!r}")
     approximate = table_products(table)
     errors = []

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..hwgen.errors import InputError
+
 from .adam import Adam
 from .checks import check_positive_int, is_positive_int
 from .quant_mlp import MAGNITUDE, QuantMLP, forward
@@ -38,7 +40,7 @@ class MLPOptions:
 
     def __post_init__(self):
         if not isinstance(self.hidden, tuple) or not all(map(is_positive_int, self.hidden)):
-            raise ValueError(f"MLP hidden sizes must be positive integers, not {self.hidden!r}")
+            raise InputError(f"MLP hidden sizes must be positive integers, not {self.hidden!r}")
         for name in ("epochs", "batch"):
             check_positive_int(f"MLP {name}", getattr(self, name))
 

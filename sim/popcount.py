@@ -6,9 +6,11 @@ operations over all samples at once; chunks bound the memory of wide trees.
 
 import numpy as np
 
+from ..hwgen.errors import InputError
 from ..hwgen.fa_variants import full_adder_equations
+from .vectors import as_bits
 
-__all__ = ["popcount", "xnor_popcount"]
+__all__ = ["popcount", "xnor_popcount", "evaluate"]
 
 _CHUNK = 1 << 16  # samples per pass: 1024 words per wire
 
@@ -48,7 +50,7 @@ def popcount(bits, *, plan):
     """
     bits = np.asarray(bits)
     if bits.ndim < 1 or bits.shape[-1] != plan.n_inputs:
-        raise ValueError(f"Popcount input must have {plan.n_inputs} bits in its last axis, "
+        raise InputError(f"Popcount input must have {plan.n_inputs} bits in its last axis, "
                          f"not shape {bits.shape}")
     flat = bits.reshape(-1, plan.n_inputs)
     counts = [_popcount_chunk(flat[start:start + _CHUNK], plan)
@@ -60,3 +62,11 @@ def popcount(bits, *, plan):
 def xnor_popcount(a, w, *, plan):
     """Matching bits of activations ``a`` and weights ``w`` (0/1 arrays), counted by ``plan``."""
     return popcount(1 - (np.asarray(a) ^ np.asarray(w)), plan=plan)
+
+
+def evaluate(config, inputs):
+    """The outputs of the popcount ``config`` for port values ``inputs``."""
+    a = as_bits(inputs["a"], config.width)
+    if config.xnor:
+        return {"count": xnor_popcount(a, as_bits(inputs["w"], config.width), plan=config.plan)}
+    return {"count": popcount(a, plan=config.plan)}

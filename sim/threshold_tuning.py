@@ -15,6 +15,7 @@ generator, the golden model and the predictor take like any other.
 import numpy as np
 
 from ..hwgen.bnn_model import BNNModel
+from ..hwgen.errors import InputError
 
 from .bnn_infer import infer_model, layer_counts
 from .bnn_predict import count_tables
@@ -27,7 +28,7 @@ def neuron_biases(config, bits, *, source="table"):
     """Per hidden layer of the engine of ``config``, each neuron's mean approximate minus exact
     pre-activation ``(n_out,)`` over the images ``bits``, from ``source``."""
     if source not in COUNT_SOURCES:
-        raise ValueError(f"Bias source must be one of {', '.join(COUNT_SOURCES)}, "
+        raise InputError(f"Bias source must be one of {', '.join(COUNT_SOURCES)}, "
                          f"not {source!r}")
     model = config.model
     tables = count_tables(config) if source == "table" else None

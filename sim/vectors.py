@@ -7,6 +7,8 @@ never needs Python integers until a testbench drives it.
 
 import numpy as np
 
+from ..hwgen.errors import InputError
+
 __all__ = ["NARROW_BITS", "EXHAUSTIVE_BITS", "exhaustive_inputs", "uniform_inputs",
            "verification_inputs", "as_bits", "as_python_ints", "sample_count"]
 
@@ -26,7 +28,7 @@ def sample_count(inputs):
 def exhaustive_inputs(config):
     """Every input combination (at most ``2**EXHAUSTIVE_BITS``), first port in the low bits."""
     if config.input_bits > EXHAUSTIVE_BITS:
-        raise ValueError(f"Exhaustive inputs need at most {EXHAUSTIVE_BITS} input bits, not "
+        raise InputError(f"Exhaustive inputs need at most {EXHAUSTIVE_BITS} input bits, not "
                          f"{config.input_bits} ({config.name})")
     index, offset, inputs = np.arange(1 << config.input_bits, dtype=np.int64), 0, {}
     for name, port in config.inputs.items():

@@ -2,9 +2,9 @@
 
 import pytest
 
-from axbnn.boards.build import build_bitstream
+from axbnn.flows.bitstream import build_bitstream
 from axbnn.boards.catalog import BOARDS
-from axbnn.boards.simulate import simulate_selftest
+from axbnn.flows.board_sim import simulate_selftest
 from faults import StuckAt
 from axbnn.flows.cli import main
 from axbnn.hwgen.errors import FlowError

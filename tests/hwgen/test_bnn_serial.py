@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from amaranth.sim import Simulator
 
-from axbnn.boards.simulate import simulated_board
+from axbnn.flows.board_sim import simulated_board
 from axbnn.flows.bnn_host import classify
 from axbnn.flows.cli import main
 from axbnn.hwgen.errors import FlowError

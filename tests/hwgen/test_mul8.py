@@ -1,5 +1,5 @@
 # amaranth: UnusedElaboratable=no
-"""The 8x8 multiplier components in Amaranth's simulator against the independent model."""
+"""The 8x8 multiplier components in Amaranth's simulator against the golden model and the plan."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,16 @@ import pytest
 from amaranth_harness import assert_matches_model
 from axbnn.hwgen.config import MultiplierConfig
 from axbnn.hwgen.mul8 import ApproxMultiplier8, SignMagnitudeMultiplier8
+from axbnn.hwgen.multiplier_plan import COMPOSITION, HALVES, SIGN_BIT
 from axbnn.sim.vectors import uniform_inputs
+
+
+def test_plan_composition():
+    # Block i of "3330" multiplies AL*BL, AH*BL, AL*BH, AH*BH, weighted by its halves' places.
+    assert HALVES == {"low": (0, 4), "high": (4, 8)}
+    assert [(slot.a_half, slot.b_half, slot.shift) for slot in COMPOSITION] == [
+        ("low", "low", 0), ("high", "low", 4), ("low", "high", 4), ("high", "high", 8)]
+    assert SIGN_BIT == 7
 
 
 @pytest.mark.parametrize("blocks", ["0000", "1111", "2222", "3333", "3330", "1230"])

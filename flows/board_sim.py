@@ -10,11 +10,11 @@ from pathlib import Path
 
 from amaranth.back import verilog
 
-from ..flows.cocotb_run import log_tail, run_cocotb
-from ..hwgen.errors import FlowError
 from ..hwgen.bist import SelfTest
 from ..hwgen.bnn_serial import BNNSerial
+from ..hwgen.errors import FlowError
 from ..sim.bist import bnn_signature, signature
+from .cocotb_run import log_tail, run_cocotb
 
 __all__ = ["simulate_selftest", "simulated_board", "SimulatedBoard"]
 
@@ -39,7 +39,7 @@ def simulate_selftest(config, *, cycles, simulator, work, unit=None):
     response = work / "verdict.json"
     response.unlink(missing_ok=True)
     log = _run(selftest, f"selftest_{config.top_name}", simulator=simulator, work=work,
-               test_module="axbnn.boards.selftest_tb",
+               test_module="axbnn.flows.selftest_tb",
                extra_env={"AXBNN_CYCLES": str(selftest.duration), "AXBNN_RESPONSE": str(response)})
     if not response.exists():
         raise FlowError(f"The self-test of {config.name} wrote no verdict; last lines of "
@@ -75,7 +75,7 @@ def simulated_board(config, *, images, simulator, work, signature=None):
     def simulate():
         try:
             outcome["log"] = _run(top, f"serial_{config.top_name}", simulator=simulator,
-                                  work=work, test_module="axbnn.boards.serial_tb",
+                                  work=work, test_module="axbnn.flows.serial_tb",
                                   extra_env={"AXBNN_DIVISOR": str(SIMULATED_DIVISOR),
                                              "AXBNN_VERDICT": str(verdict),
                                              "AXBNN_PORT": str(port),

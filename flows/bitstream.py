@@ -7,15 +7,15 @@ import subprocess
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..hwgen.errors import FlowError
-from ..flows.tools import TOOLS
+from ..boards.bnn_top import BNNSerialTop
+from ..boards.catalog import BOARDS
+from ..boards.selftest_top import SelfTestTop
 from ..hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
-from ..hwgen.bnn_config import BNNConfig
+from ..hwgen.errors import FlowError
+from ..hwgen.families import require
 from ..hwgen.serial_protocol import BAUD
-
-from .bnn_top import BNNSerialTop
-from .catalog import BOARDS
-from .selftest_top import SelfTestTop
+from ..sim.bist import bnn_signature, signature
+from .tools import TOOLS
 
 __all__ = ["build_bitstream"]
 
@@ -66,18 +66,26 @@ def _failure(build_dir, lines=8):
     return "\n".join((errors or text.splitlines())[-lines:])
 
 
-def _top(config, board, *, cycles, images, baud):
-    """A unit's self-test top, or for a BNN engine its serial top (which self-tests too)."""
-    if not isinstance(config, BNNConfig):
-        return SelfTestTop(config, board, cycles=cycles)
+def _selftest_top(config, board, *, cycles, images, baud):
+    """A unit's self-test, expecting the signature the golden model predicts."""
+    return SelfTestTop(config, board, cycles=cycles, signature=signature(config, cycles))
+
+
+def _serial_top(config, board, *, cycles, images, baud):
+    """An engine on the board's serial port, self-testing on ``images`` images first."""
     if not board.has_uart:
         with_uart = [name for name, other in BOARDS.items() if other.has_uart]
         raise FlowError(f"BNN engines answer over a UART, which the {board.name} lacks; "
                         f"board must be one of {', '.join(with_uart)}")
     try:
-        return BNNSerialTop(config, board, images=images, baud=baud)
+        return BNNSerialTop(config, board, images=images, baud=baud,
+                            signature=bnn_signature(config, images))
     except ValueError as error:
         raise FlowError(str(error)) from None
+
+
+#: The board top of a design, by its family's interface.
+_TOPS = {"ports": _selftest_top, "stream": _serial_top}
 
 
 def build_bitstream(config, board_name, out_dir, *, cycles=DEFAULT_CYCLES, images=DEFAULT_IMAGES,
@@ -99,7 +107,8 @@ def build_bitstream(config, board_name, out_dir, *, cycles=DEFAULT_CYCLES, image
             raise FlowError(f"Programming the {board_name} needs {tool}, which is not on PATH "
                             f"(install it, or set {variable})")
     out_dir = Path(out_dir).resolve()
-    top = _top(config, board, cycles=cycles, images=images, baud=baud)
+    top = _TOPS[require(config, "build").interface](config, board, cycles=cycles,
+                                                       images=images, baud=baud)
     suffix = ".bin" if board.platform.__module__.endswith(("icebreaker", "icestick")) else ".bit"
     bitstream = out_dir / f"top{suffix}"
     bitstream.unlink(missing_ok=True)

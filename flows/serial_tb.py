@@ -1,6 +1,6 @@
 """cocotb testbench for :class:`hwgen.bnn_serial.BNNSerial`: the board's serial line on a socket.
 
-Run by :func:`boards.simulate.simulated_board`. After reset it waits for the self-test and
+Run by :func:`flows.board_sim.simulated_board`. After reset it waits for the self-test and
 writes ``{"cycles": n, "passed": 0|1, "failed": 0|1}`` to ``AXBNN_VERDICT``, then listens on a
 local TCP port (written to ``AXBNN_PORT``) and bridges one connection to the ``rx``/``tx``
 lines, ``AXBNN_DIVISOR`` clock cycles per bit, until the host closes it. While the host is

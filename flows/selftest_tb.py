@@ -1,6 +1,6 @@
 """cocotb testbench for :class:`hwgen.bist.SelfTest`: reset, clock until done, record verdict.
 
-Run by :func:`boards.simulate.simulate_selftest`; writes ``{"cycles": n, "passed": 0|1,
+Run by :func:`flows.board_sim.simulate_selftest`; writes ``{"cycles": n, "passed": 0|1,
 "failed": 0|1}`` to the file named by ``AXBNN_RESPONSE``.
 """
 

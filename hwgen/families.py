@@ -1,0 +1,122 @@
+"""Every design family in one table: its configuration, generator, golden model, baseline, verbs.
+
+Adding a family means one configuration class (plain data: it validates, names the design,
+parses its name forms and gives its exact counterpart with ``exact()``), its generator and golden
+model modules, and one :class:`Family` in :data:`FAMILIES`. Generator, model and baseline are
+named as ``"module:attribute"`` inside their layer of the house and imported by that layer when
+it needs them (:func:`load`), so this table imports no Amaranth and nothing above :mod:`hwgen`.
+"""
+
+import importlib
+from dataclasses import dataclass
+
+from .bnn_config import BNNConfig
+from .config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig
+from .errors import DesignError
+
+__all__ = ["Family", "FAMILIES", "VERBS", "family_of", "family_named", "load", "require"]
+
+#: What a verb answers, after the design's name, for a family that does not support it.
+VERBS = {
+    "generate": "generate needs a generator",
+    "characterize": "characterize measures arithmetic units; for an engine use predict --check",
+    "verify": "verify needs a testbench",
+    "synth": "synth needs a generator",
+    "report": "report compares arithmetic units; synthesise an engine with synth",
+    "build": "build needs a board top",
+    "behavioural": "--behavioural needs a plain-arithmetic baseline, which engines do not have",
+    "predict": "predict needs a bnn engine or an smul8 multiplier",
+    "tune": "tune needs a bnn engine",
+    "retrain": "retrain needs bnn engines or smul8 multipliers",
+    "classify": "classify needs a bnn engine on a board",
+    "engine options": "--weights, --pe, --simd and --popcount apply to bnn engines",
+}
+_UNIT_VERBS = frozenset({"generate", "characterize", "verify", "synth", "report", "build",
+                         "behavioural"})
+
+
+@dataclass(frozen=True)
+class Family:
+    """A design family.
+
+    ``interface`` is how flows talk to its designs: ``"ports"`` for a unit (numbers on the
+    ports ``config.inputs`` and ``config.outputs`` describe, one vector per cycle) or
+    ``"stream"`` for an engine (images in, results out, with back-pressure). ``component``
+    (in :mod:`axbnn.hwgen`) takes a configuration and returns its Amaranth component;
+    ``model`` (in :mod:`axbnn.sim`) is the golden model, ``model(config, inputs)``;
+    ``behavioural`` (in :mod:`axbnn.hwgen`) gives the statements of the exact
+    function as plain arithmetic; ``metrics`` (in :mod:`axbnn.sim`), when set, adds
+    family-specific error metrics to ``characterize``.
+    """
+    name: str
+    config: type
+    interface: str
+    component: str
+    model: str
+    verbs: frozenset
+    presets: tuple
+    behavioural: str = None
+    metrics: str = None
+
+    def supports(self, verb):
+        return verb in self.verbs
+
+    @property
+    def name_forms(self):
+        """``{name prefix: form}`` of the design names of this family."""
+        return self.config.NAME_FORMS
+
+
+FAMILIES = {family.name: family for family in (
+    Family("fa", FullAdderConfig, "ports", "fulladder:FullAdder", "fulladder:evaluate",
+           _UNIT_VERBS, ("fa-exact", "fa-maj_not", "fa-maj_only", "fa-inxa2", "fa-axa3"),
+           behavioural="behavioural:full_adder"),
+    Family("popcount", PopcountConfig, "ports", "popcount:popcount_component",
+           "popcount:evaluate", _UNIT_VERBS,
+           ("popcount-16-exact", "popcount-64-exact", "popcount-256-exact",
+            "popcount-1024-exact", "popcount-256-exact-p2", "popcount-64-maj_not",
+            "popcount-256-maj_not", "popcount-1024-maj_not", "popcount-256-maj_not-c3",
+            "popcount-256-maj_not-l2", "popcount-256-axa3-c4", "popcount-256-inxa2-l1"),
+           behavioural="behavioural:popcount"),
+    Family("mul8", MultiplierConfig, "ports", "mul8:multiplier_component",
+           "multiplier:evaluate", _UNIT_VERBS | {"predict", "retrain"},
+           ("mul8-0000", "mul8-1110", "mul8-2220", "mul8-3330", "mul8-3300", "mul8-2200",
+            "mul8-1111", "mul8-2222", "mul8-3333", "smul8-0000", "smul8-3330", "smul8-2220"),
+           behavioural="behavioural:multiplier", metrics="multiplier:extra_metrics"),
+    Family("add", AdderConfig, "ports", "adder:ApproxAdder", "adder:evaluate", _UNIT_VERBS,
+           ("add-16-ripple", "add-16-loa-4", "add-16-maj_not-4", "add-16-axa3-4"),
+           behavioural="behavioural:adder"),
+    Family("bnn", BNNConfig, "stream", "bnn_engine:BNNEngine", "bnn_infer:infer",
+           frozenset({"generate", "verify", "synth", "build", "predict", "tune", "retrain",
+                      "classify", "engine options"}),
+           ("bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2")),
+)}
+_BY_CLASS = {family.config: family for family in FAMILIES.values()}
+
+
+def family_of(config):
+    """The :class:`Family` of a configuration object."""
+    try:
+        return _BY_CLASS[type(config)]
+    except KeyError:
+        raise TypeError(f"Configuration must be one of a registered family's, "
+                        f"not {config!r}") from None
+
+
+def family_named(prefix):
+    """The family whose design names start with ``prefix`` (``xnorpop``: popcount), or None."""
+    return next((family for family in FAMILIES.values() if prefix in family.name_forms), None)
+
+
+def require(config, verb):
+    """The family of ``config``; a :class:`DesignError` if it does not support ``verb``."""
+    family = family_of(config)
+    if not family.supports(verb):
+        raise DesignError(f"{config.name}: {VERBS[verb]}")
+    return family
+
+
+def load(layer, reference):
+    """The object ``"module:attribute"`` names inside ``layer`` (``hwgen``, ``sim``, ...)."""
+    module, attribute = reference.split(":")
+    return getattr(importlib.import_module(f"..{layer}.{module}", __package__), attribute)
