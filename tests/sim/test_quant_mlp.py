@@ -96,4 +96,5 @@ def test_cli_predicts_a_trained_mlp_file(tmp_path, capsys):
         load_mlp(path), dataset.x_test, dataset.y_test,
         table_products(product_table("2222", signed=True)))
     assert main(["predict", "smul8-2222", "--pe", "2"]) == 2
-    assert "--pe apply to bnn designs, not smul8-2222" in capsys.readouterr().err
+    assert ("smul8-2222: --weights, --pe, --simd and --popcount apply to bnn engines"
+            in capsys.readouterr().err)

@@ -75,7 +75,7 @@ def test_cli_writes_a_model_the_design_takes(tmp_path, capsys):
 
 def test_cli_rejects_other_designs_and_sources(tmp_path, capsys):
     assert main(["tune", "mul8-3330", "-o", str(tmp_path / "m.npz")]) == 2
-    assert "tune needs a bnn design, not mul8-3330" in capsys.readouterr().err
+    assert "mul8-3330: tune needs a bnn engine\n" in capsys.readouterr().err
     with pytest.raises(ValueError, match=r"Bias source must be one of table, bit_exact, "
                                          r"not 'tree'"):
         neuron_biases(parse_design("bnn-digits"), np.zeros((1, 64), np.uint8), source="tree")
