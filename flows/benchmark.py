@@ -1,6 +1,6 @@
 """Benchmarks of the foundation: golden-model throughput, RTL verification and generation time.
 
-    python -m flows.benchmark [-o DIR]
+    python -m axbnn.flows.benchmark [-o DIR]
 
 Prints a table and writes ``benchmark.json`` and ``benchmark.md`` into DIR. Figures are wall
 times on this machine, best of a few repeats where a run is short; compare ratios from one run.
@@ -105,7 +105,7 @@ def to_markdown(rows):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m flows.benchmark", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m axbnn.flows.benchmark", description=__doc__)
     parser.add_argument("-o", "--output", default="benchmark", metavar="DIR")
     args = parser.parse_args(argv)
     rows = run_benchmarks(progress=lambda line: print(line, file=sys.stderr))

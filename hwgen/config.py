@@ -13,11 +13,11 @@ from functools import cached_property
 
 from .compressor_plan import TREES, build_plan
 from .fa_variants import APPROXIMATE_FA_VARIANTS, FA_VARIANTS
+from .multiplier_plan import BLOCK_TYPES
 
 __all__ = ["Port", "FullAdderConfig", "PopcountConfig", "MultiplierConfig", "AdderConfig",
            "POPCOUNT_PLAN", "BLOCK_TYPES", "ADDER_KINDS", "MAX_POPCOUNT_WIDTH", "MAX_ADDER_WIDTH"]
 
-BLOCK_TYPES = "0123"
 ADDER_KINDS = ("ripple", "loa") + APPROXIMATE_FA_VARIANTS
 MAX_POPCOUNT_WIDTH = 4096
 MAX_ADDER_WIDTH = 32

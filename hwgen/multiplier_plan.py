@@ -21,8 +21,8 @@ import operator
 from dataclasses import dataclass
 from typing import Callable, NamedTuple
 
-__all__ = ["BitOps", "BlockSlot", "HALVES", "COMPOSITION", "SIGN_BIT", "block_product",
-           "unsigned_product", "split_sign", "apply_sign"]
+__all__ = ["BitOps", "BlockSlot", "BLOCK_TYPES", "HALVES", "COMPOSITION", "SIGN_BIT",
+           "block_product", "unsigned_product", "split_sign", "apply_sign"]
 
 
 class BitOps(NamedTuple):
@@ -72,6 +72,7 @@ def _type3(a, b, ops):
 
 
 _EQUATIONS = {"0": _type0, "1": _type1, "2": _type2, "3": _type3}
+BLOCK_TYPES = "".join(_EQUATIONS)
 
 
 def block_product(block_type, a, b, ops):
