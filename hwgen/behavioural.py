@@ -52,8 +52,10 @@ class Behavioural(DesignComponent):
     family registers as ``behavioural``), with ``config``'s ports. Combinational, whatever
     pipeline ``config`` asks for."""
 
+    config_class = object  # any registered family's: family_of() checks
+
     def __init__(self, config):
-        self.config_class = type(config)
+        family_of(config)
         super().__init__(config.exact())
 
     def elaborate(self, platform):
