@@ -9,8 +9,13 @@ and ABC and reports area in NAND2 equivalents and depth in cells (see :data:`CEL
 Every figure is read from ``stat -json``, nextpnr's ``--report`` JSON or the JSON netlist; logs
 are kept for people. The output directory holds (Amaranth's product names): ``<top>.v``,
 ``<top>.ys``, ``<top>.rpt`` (Yosys log), ``<top>.json`` (netlist), ``<top>.stat.json``,
-``<top>.tim`` (nextpnr log), ``<top>.report.json``, ``<top>.asc`` or ``<top>.config``, and
-``synth.json`` with the figures, written last.
+``<top>.tim`` (nextpnr log), ``<top>.report.json``, ``<top>.placed.json`` (the packed and
+placed netlist), ``<top>.asc`` or ``<top>.config``, and ``synth.json`` with the figures, written
+last.
+
+The FPGA cost is ``lc``, what the unit occupies as the fabric counts it (:mod:`flows.packing`):
+iCE40 logic cells, a LUT4, a carry and a flip-flop to a cell; ECP5 LUT4s, two to a CCU2C, with
+``slices`` beside. ``lut4`` and ``carry`` are Yosys' counts before packing, kept as detail.
 """
 
 import json
@@ -21,6 +26,7 @@ from pathlib import Path
 
 from ..hwgen.errors import FlowError
 from ..hwgen.families import require
+from .packing import unit_cells
 from .tools import resolve_tool
 
 __all__ = ["FPGATarget", "FPGA_TARGETS", "TARGETS", "synthesize", "REPORT"]
@@ -172,21 +178,27 @@ def _synthesize_fpga(config, target, out_dir, progress, behavioural):
     placed = f"{top}{_OUTPUT_SUFFIX[target.family]}"
     pnr_seconds = run_tool(target.nextpnr, [
         *target.device_args, "--json", f"{top}.json", _OUTPUT_ARGS[target.family], placed,
+        "--write", f"{top}.placed.json",
         "--report", f"{top}.report.json", "--freq", str(target.frequency_mhz),
         f"--{'pcf' if target.family == 'ice40' else 'lpf'}-allow-unconstrained",
         "--timing-allow-fail", "--seed", "1", "-q", "-l", f"{top}.tim",
-    ], cwd=out_dir, log=f"{top}.tim", expected=[placed, f"{top}.report.json"])
+    ], cwd=out_dir, log=f"{top}.tim",
+        expected=[placed, f"{top}.report.json", f"{top}.placed.json"])
     report = json.loads((out_dir / f"{top}.report.json").read_text())
     clocks = list(report.get("fmax", {}).values())
 
-    figures = _fpga_figures(_cells(stat, f"{top}.unit"))
+    occupied = unit_cells((out_dir / f"{top}.placed.json").read_text(), target.family)
+    figures = {"lc": occupied["lc"]}
+    if occupied["slices"] is not None:
+        figures["slices"] = occupied["slices"]
+    figures.update(_fpga_figures(_cells(stat, f"{top}.unit")))
     fmax = round(clocks[0]["achieved"], 2) if clocks else None
     if hasattr(config, "cycles_per_image"):
         figures["cycles_per_image"] = config.cycles_per_image
         figures["images_per_second"] = round(fmax * 1e6 / config.cycles_per_image) if fmax else None
     return {
         **figures,
-        "lut4_per_input_bit": round(figures["lut4"] / config.input_bits, 4),
+        "lc_per_input_bit": round(figures["lc"] / config.input_bits, 4),
         "fmax_mhz": fmax,
         "clock_constraint_mhz": target.frequency_mhz,
         "critical_path": _critical_path(report),
