@@ -64,8 +64,9 @@ def prepare_simulator(simulator, environment=None):
     """Check that ``simulator`` can run; return the environment its commands need.
 
     The result is a new dictionary: ``environment`` (by default this process's) with, for
-    Verilator, ``VERILATOR_ROOT``, ``PATH`` and ``MAKEFLAGS`` set as the module describes.
-    Nothing is changed in place. Raises :class:`FlowError` naming what is missing.
+    Verilator, ``VERILATOR_ROOT``, ``PATH`` and ``MAKEFLAGS`` set as the module describes, and
+    ``OBJCACHE=ccache`` where ``ccache`` is installed and no ``OBJCACHE`` is given. Nothing is
+    changed in place. Raises :class:`FlowError` naming what is missing.
     """
     if simulator not in SIMULATORS:
         raise FlowError(f"Simulator must be one of {', '.join(SIMULATORS)}, not {simulator!r}")
@@ -84,6 +85,10 @@ def prepare_simulator(simulator, environment=None):
             flags = prepared.get("MAKEFLAGS", "")
             if _PCH_FIX not in flags.split():
                 prepared["MAKEFLAGS"] = f"{flags} {_PCH_FIX}".strip()
+        # Every Verilator build compiles the same runtime (verilated.cpp, the VPI glue, cocotb's
+        # main): with ccache, only the first build of a machine pays for it.
+        if "OBJCACHE" not in prepared and shutil.which("ccache", path=prepared["PATH"]):
+            prepared["OBJCACHE"] = "ccache"
     return prepared
 
 
