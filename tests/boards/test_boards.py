@@ -11,6 +11,7 @@ from axbnn.hwgen.errors import FlowError
 from axbnn.hwgen.designs import parse_design
 
 
+@pytest.mark.slow
 def test_selftest_in_simulator(simulator, tmp_path):
     config = parse_design("popcount-64-maj_not-c2")
     good = simulate_selftest(config, cycles=600, simulator=simulator, work=tmp_path / "good")
@@ -20,12 +21,16 @@ def test_selftest_in_simulator(simulator, tmp_path):
     assert faulty == {"cycles": 600, "passed": 0, "failed": 1}
 
 
+@pytest.mark.slow
+@pytest.mark.tool("yosys", "nextpnr-ice40", "icepack", "nextpnr-ecp5", "ecppack")
 @pytest.mark.parametrize("board, suffix", [("icebreaker", ".bin"), ("orangecrab-25f", ".bit")])
 def test_bitstream(board, suffix, tmp_path):
     bitstream = build_bitstream(parse_design("mul8-3330"), board, tmp_path, cycles=1000)
     assert bitstream == tmp_path / f"top{suffix}" and bitstream.stat().st_size > 10_000
 
 
+@pytest.mark.slow
+@pytest.mark.tool("yosys", "nextpnr-ice40", "icepack", "nextpnr-ecp5", "ecppack")
 @pytest.mark.parametrize("board, suffix", [("icebreaker", ".bin"), ("ulx3s-85f", ".bit")])
 def test_bnn_bitstream(board, suffix, tmp_path):
     bitstream = build_bitstream(parse_design("bnn-digits"), board, tmp_path)
@@ -39,6 +44,8 @@ def test_bnn_needs_a_uart(tmp_path):
         build_bitstream(parse_design("bnn-digits"), "orangecrab-25f", tmp_path)
 
 
+@pytest.mark.slow
+@pytest.mark.tool("yosys", "nextpnr-ice40", "icepack")
 def test_too_large_design_names_the_numbers(tmp_path):
     with pytest.raises(FlowError, match=r"^popcount-1024-exact could not be built for the "
                                         r"icestick \(iCE40HX1K-TQ144\): does not fit: it needs "

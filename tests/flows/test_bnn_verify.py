@@ -6,6 +6,9 @@ import pytest
 from axbnn.flows.bnn_verify import verify_bnn
 from axbnn.hwgen.designs import parse_design
 
+# Every test streams the test split through the engine in a real simulator.
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("design", ["bnn-digits", "bnn-digits-maj_not-l1",
                                     "bnn-digits-maj_not-c2"])

@@ -68,6 +68,7 @@ def test_missing_simulator_is_one_line(capsys, monkeypatch):
                                  "PATH (apt-get install iverilog)\n")
 
 
+@pytest.mark.slow
 def test_verify(capsys, tmp_path):
     simulator = "icarus" if "icarus" in available_simulators() else "verilator"
     code, out, _ = run(capsys, "verify", "add-4-maj_not-2", "--sim", simulator,
@@ -76,6 +77,7 @@ def test_verify(capsys, tmp_path):
     assert out.startswith(f"add-4-maj_not-2 on {simulator}: 256 of 256 all vectors match")
 
 
+@pytest.mark.slow
 def test_verify_bnn(capsys, tmp_path):
     simulator = "icarus" if "icarus" in available_simulators() else "verilator"
     code, out, _ = run(capsys, "verify", "bnn-digits", "--popcount", "maj_not-c2", "--sim",

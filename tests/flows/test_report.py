@@ -2,10 +2,14 @@
 
 import json
 
+import pytest
+
 from axbnn.flows.report import _pareto_front, make_report
 from axbnn.hwgen.designs import parse_design
 
 
+@pytest.mark.slow
+@pytest.mark.tool("yosys")
 def test_report_files_and_baselines(tmp_path):
     rows = make_report(["mul8-3330", "popcount-16-maj_not"], ["asic"], tmp_path,
                        progress=lambda message: None)

@@ -9,6 +9,7 @@ from axbnn.flows.retrain import DEFAULT_DESIGNS, make_retrain_report
 from axbnn.hwgen.designs import DesignError
 
 
+@pytest.mark.slow
 def test_report_files_and_consistency(tmp_path, capsys):
     assert main(["retrain", "bnn-digits-maj_not-l1", "smul8-2222", "smul8-3330",
                  "--bnn-epochs", "2", "--mlp-epochs", "1", "-o", str(tmp_path)]) == 0

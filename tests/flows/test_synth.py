@@ -20,6 +20,8 @@ def fpga_reports(tmp_path_factory):
             for target, design in FPGA_CASES}
 
 
+@pytest.mark.slow
+@pytest.mark.tool("yosys", "nextpnr-ice40", "nextpnr-ecp5")
 @pytest.mark.parametrize("target, design", FPGA_CASES)
 def test_fpga_figures(fpga_reports, target, design):
     report = fpga_reports[target, design]
@@ -29,12 +31,16 @@ def test_fpga_figures(fpga_reports, target, design):
     assert "MULT18X18D" not in report["other_cells"] and "SB_MAC16" not in report["other_cells"]
 
 
+@pytest.mark.slow
+@pytest.mark.tool("yosys", "nextpnr-ice40", "nextpnr-ecp5")
 def test_approximate_popcount_is_smaller(fpga_reports):
     exact = fpga_reports["ice40-up5k", "popcount-16-exact"]
     approximate = fpga_reports["ice40-up5k", "popcount-16-maj_not"]
     assert approximate["lut4"] < exact["lut4"]
 
 
+@pytest.mark.slow
+@pytest.mark.tool("yosys", "nextpnr-ice40")
 def test_files_are_kept(tmp_path):
     synthesize(parse_design("fa-maj_not"), "ice40-up5k", tmp_path)
     for suffix in (".v", ".ys", ".rpt", ".json", ".stat.json", ".tim", ".report.json", ".asc"):
@@ -42,6 +48,8 @@ def test_files_are_kept(tmp_path):
     assert json.loads((tmp_path / "synth.json").read_text())["design"] == "fa-maj_not"
 
 
+@pytest.mark.slow
+@pytest.mark.tool("yosys")
 def test_asic(tmp_path):
     exact = synthesize(parse_design("popcount-16-exact"), "asic", tmp_path / "exact")
     approximate = synthesize(parse_design("popcount-16-maj_not"), "asic", tmp_path / "approx")
@@ -57,6 +65,8 @@ def test_asic(tmp_path):
 
 
 # Faults are injected into nextpnr: Amaranth also reads YOSYS, for its own Verilog output.
+@pytest.mark.slow
+@pytest.mark.tool("yosys")
 def test_failing_tool_leaves_no_report(tmp_path, monkeypatch):
     monkeypatch.setenv("NEXTPNR_ICE40", "false")  # exits 1 and writes nothing
     with pytest.raises(FlowError, match=r"^nextpnr-ice40 exited with 1; last lines of "):
@@ -64,6 +74,8 @@ def test_failing_tool_leaves_no_report(tmp_path, monkeypatch):
     assert not (tmp_path / "synth.json").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.tool("yosys")
 def test_silent_tool_is_caught(tmp_path, monkeypatch):
     monkeypatch.setenv("NEXTPNR_ICE40", "true")  # exits 0 but writes nothing, like a stalled run
     with pytest.raises(FlowError, match=r"^nextpnr-ice40 left no fa_exact\.asc, "
@@ -72,6 +84,8 @@ def test_silent_tool_is_caught(tmp_path, monkeypatch):
     assert not (tmp_path / "synth.json").exists()
 
 
+@pytest.mark.slow
+@pytest.mark.tool("yosys")
 def test_missing_tool(tmp_path, monkeypatch):
     monkeypatch.setenv("NEXTPNR_ICE40", "no-such-nextpnr")
     with pytest.raises(FlowError, match=r"^nextpnr-ice40: NEXTPNR_ICE40='no-such-nextpnr' is not "

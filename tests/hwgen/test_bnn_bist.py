@@ -53,6 +53,7 @@ def test_passes_on_the_predicted_engine(design):
     assert cycles <= config.model.layers[0] + (IMAGES + 1) * config.cycles_per_image
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", ["weight", "threshold"])
 def test_fails_on_a_wrong_parameter(fault, tmp_path):
     config = parse_design("bnn-digits")

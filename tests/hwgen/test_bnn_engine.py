@@ -76,6 +76,7 @@ def test_matches_golden_model(design, stall, images):
     np.testing.assert_array_equal(labels, expected["labels"])
 
 
+@pytest.mark.slow
 def test_tuned_thresholds_match_golden_model(images, tmp_path):
     """A model from threshold tuning (thresholds moved up by maj_not's bias) in the engine."""
     config = parse_design("bnn-digits-maj_not")

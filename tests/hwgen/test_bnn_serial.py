@@ -23,13 +23,6 @@ from axbnn.sim.bnn_infer import infer
 DIVISOR = 4
 
 
-@pytest.fixture(scope="module")
-def test_split():
-    config = parse_design("bnn-digits")
-    dataset = load_dataset()
-    return config.model.binarize(dataset.x_test), dataset.y_test
-
-
 def serial_answers(config, requests):
     """The bytes ``BNNSerial`` answers to ``requests``: ``(pause in cycles, bytes)`` pairs."""
     dut = BNNSerial(config, divisor=DIVISOR, images=1, signature=bnn_signature(config, 1))
@@ -89,6 +82,7 @@ def test_no_resynchronisation_within_the_timeout(test_split):
     assert serial_answers(config, pieces) == [infer(config, test_split[0][7:8])["labels"][0]]
 
 
+@pytest.mark.slow
 def test_host_classifies_through_the_simulated_board(simulator, tmp_path, capsys):
     """The CLI's classify verb and the host helper against the top in a real simulator."""
     config = parse_design("bnn-digits-maj_not-l1")
@@ -105,6 +99,8 @@ def test_host_classifies_through_the_simulated_board(simulator, tmp_path, capsys
                                                                         == dataset.y_test)
 
 
+@pytest.mark.slow
+@pytest.mark.tool("verilator")
 def test_simulated_self_test_fails_on_a_wrong_signature(tmp_path):
     config = parse_design("bnn-digits")
     wrong = bnn_signature(config, 4) ^ 1

@@ -9,15 +9,8 @@ import pytest
 
 from axbnn.flows.cli import main
 from axbnn.hwgen.designs import parse_design
-from axbnn.sim.bnn_data import load_dataset
 from axbnn.sim.bnn_infer import accuracy, infer, layer_counts
 from axbnn.sim.bnn_predict import flip_probabilities, label_probability, predict_accuracy
-
-
-@pytest.fixture(scope="module")
-def test_split():
-    dataset = load_dataset()
-    return parse_design("bnn-digits").model.binarize(dataset.x_test), dataset.y_test
 
 
 def test_zero_error_plan_reproduces_exact_inference(test_split):

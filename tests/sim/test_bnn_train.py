@@ -76,6 +76,7 @@ def test_data_file_errors(tmp_path):
         load_dataset(tmp_path / "b.npz")
 
 
+@pytest.mark.slow
 def test_zero_error_engine_reproduces_exact_training():
     dataset, options = load_dataset(), TrainOptions(epochs=3)
     exact, _ = train(dataset, options)
@@ -88,6 +89,7 @@ def test_zero_error_engine_reproduces_exact_training():
         assert aware.metadata["engine_test_accuracy"] == exact.metadata["test_accuracy"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("injection", COUNT_SOURCES)
 def test_approximation_aware_training_beats_exact_training_on_the_engine(injection):
     """maj_not-l1, 20 epochs, bit-exact on the engine: exact training 71.7%, the error table
@@ -116,6 +118,7 @@ def test_engine_layers_must_match():
               engine=parse_design("bnn-digits"))
 
 
+@pytest.mark.slow
 def test_cli_trains_for_an_engine(tmp_path, capsys):
     path = tmp_path / "aware.npz"
     assert main(["train", "--popcount", "maj_not-l1", "--injection", "bit_exact", "--epochs",

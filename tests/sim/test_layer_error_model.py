@@ -7,17 +7,9 @@ import numpy as np
 import pytest
 
 from axbnn.flows.cli import main
-from axbnn.sim.bnn_data import load_dataset
 from axbnn.sim.layer_error_model import measure, noisy_products, predict_accuracy
-from axbnn.sim.mlp_train import MLPOptions, train_float
 from axbnn.sim.multiplier import product_table
 from axbnn.sim.quant_mlp import accuracy, encode, exact_products, forward, table_products
-
-
-@pytest.fixture(scope="module")
-def network():
-    dataset = load_dataset()
-    return dataset, train_float(dataset, MLPOptions(hidden=(32,)))
 
 
 def test_correlated_model_measures_the_bit_exact_error(network):
@@ -99,6 +91,7 @@ def test_bad_model_kind(network):
         measure(model, dataset.x_train[:10], product_table("0000", signed=True), kind="flat")
 
 
+@pytest.mark.slow
 def test_cli_predict_smul8_json(capsys):
     assert main(["predict", "smul8-3330", "--check", "--json", "--draws", "1",
                  "--layer-model", "moments"]) == 0

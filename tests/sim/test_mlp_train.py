@@ -4,17 +4,13 @@ reproduces exact retraining, and retraining recovers accuracy the multiplier los
 import numpy as np
 import pytest
 
-from axbnn.sim.bnn_data import load_dataset
 from axbnn.sim.layer_error_model import measure, noisy_products
-from axbnn.sim.mlp_train import MLPOptions, retrain, train_float
+from axbnn.sim.mlp_train import retrain
 from axbnn.sim.multiplier import product_table
 from axbnn.sim.quant_mlp import accuracy, exact_products, table_products
 
-
-@pytest.fixture(scope="module")
-def network():
-    dataset = load_dataset()
-    return dataset, train_float(dataset, MLPOptions(hidden=(32,)))
+# Every test retrains the network for epochs.
+pytestmark = pytest.mark.slow
 
 
 def test_zero_error_retraining_is_exact_retraining(network):

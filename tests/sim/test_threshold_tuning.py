@@ -9,16 +9,10 @@ import pytest
 
 from axbnn.flows.cli import main
 from axbnn.hwgen.designs import parse_design
-from axbnn.sim.bnn_data import load_dataset
 from axbnn.sim.bnn_infer import accuracy
 from axbnn.sim.bnn_predict import count_tables
 from axbnn.sim.count_noise import COUNT_SOURCES
 from axbnn.sim.threshold_tuning import neuron_biases, tune_thresholds
-
-
-@pytest.fixture(scope="module")
-def digits():
-    return load_dataset()
 
 
 @pytest.mark.parametrize("source", COUNT_SOURCES)
@@ -30,6 +24,7 @@ def test_an_exact_popcount_moves_no_threshold(source, digits):
     assert tuned.metadata["engine_test_accuracy"] == tuned.metadata["test_accuracy"]
 
 
+@pytest.mark.slow
 def test_table_bias_equals_tree_bias_on_uniform_inputs():
     """The table assumes every input vector of a count equally likely, as uniform random
     images make them: its expected bias per first-layer neuron must then match the bias the
@@ -62,6 +57,7 @@ def test_maj_not_counts_high_so_thresholds_rise(digits):
     assert all(shift > 1 for shift in tuned.metadata["mean_threshold_shift"])
 
 
+@pytest.mark.slow
 def test_cli_writes_a_model_the_design_takes(tmp_path, capsys):
     path = tmp_path / "tuned.npz"
     assert main(["tune", "bnn-digits-maj_not-c3", "--bias", "bit_exact", "-o", str(path)]) == 0
