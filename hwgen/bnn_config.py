@@ -6,6 +6,12 @@ synapse folds cycles per image. Every cycle each PE counts one SIMD-wide chunk o
 through the compressor tree ``popcount[k]`` (a plan name such as ``exact`` or ``maj_not-c3``)
 and adds it exactly to its accumulator. The golden model (:mod:`sim.bnn_infer`) and the
 generator (:mod:`hwgen.bnn_engine`) both follow this order. This module imports no Amaranth.
+
+A layer's ``style`` is ``folded`` (the PE x SIMD unit of :mod:`hwgen.mvtu`) or ``unrolled``
+(:mod:`hwgen.unrolled`: every neuron its own tree, weights and threshold constants, one vector
+per cycle). Arithmetically an unrolled layer is a folded one with PE = ``n_out`` and SIMD =
+``n_in``, so it takes exactly those and the golden model needs nothing more; its tree may be
+pipelined (``-p<k>``), a folded layer's may not (its accumulator adds a count every cycle).
 """
 
 import re
@@ -16,21 +22,27 @@ from pathlib import Path
 from .bnn_model import DIGITS_MODEL, ModelError, load_model
 from .config import PopcountConfig, _Design
 
-__all__ = ["BNNConfig", "SHIPPED_MODELS", "MAX_DEFAULT_PE", "MAX_DEFAULT_SIMD"]
+__all__ = ["BNNConfig", "SHIPPED_MODELS", "MAX_DEFAULT_PE", "MAX_DEFAULT_SIMD", "STYLES"]
 
 SHIPPED_MODELS = {"digits": DIGITS_MODEL}
 MAX_DEFAULT_PE = 4
 MAX_DEFAULT_SIMD = 32
+STYLES = ("folded", "unrolled")
+_STYLE = rf"(?:{'|'.join(STYLES)})"
 
 
 def _largest_divisor(n, limit):
     return max(d for d in range(1, min(n, limit) + 1) if n % d == 0)
 
 
-def _default_folding(layers):
-    """``(pe, simd)`` per layer when none is given."""
-    return (tuple(_largest_divisor(n_out, MAX_DEFAULT_PE) for n_out in layers[1:]),
-            tuple(_largest_divisor(n_in, MAX_DEFAULT_SIMD) for n_in in layers[:-1]))
+def _default_folding(layers, style):
+    """``(pe, simd)`` per layer when none is given: an unrolled layer's whole size."""
+    pe, simd = [], []
+    for n_in, n_out, layer_style in zip(layers, layers[1:], style):
+        unrolled = layer_style == "unrolled"
+        pe.append(n_out if unrolled else _largest_divisor(n_out, MAX_DEFAULT_PE))
+        simd.append(n_in if unrolled else _largest_divisor(n_in, MAX_DEFAULT_SIMD))
+    return tuple(pe), tuple(simd)
 
 
 def _per_layer(name, value, depth):
@@ -47,24 +59,41 @@ def _per_layer(name, value, depth):
 class BNNConfig(_Design):
     """A binary MLP engine for ``weights`` (a shipped model name or an ``.npz`` path).
 
-    ``pe``, ``simd`` and ``popcount`` take one value for every layer or a list with one per
-    layer; ``pe``/``simd`` default to the largest divisor of each layer's size up to
-    :data:`MAX_DEFAULT_PE`/:data:`MAX_DEFAULT_SIMD`.
+    ``pe``, ``simd``, ``popcount`` and ``style`` (``folded`` or ``unrolled``) take one value for
+    every layer or a list with one per layer; ``pe``/``simd`` default to the largest divisor of
+    each folded layer's size up to :data:`MAX_DEFAULT_PE`/:data:`MAX_DEFAULT_SIMD` and are an
+    unrolled layer's whole size.
     """
     weights: str = "digits"
     pe: tuple = None
     simd: tuple = None
     popcount: tuple = "exact"
+    style: tuple = "folded"
     family = "bnn"
-    NAME = re.compile(rf"bnn-({'|'.join(SHIPPED_MODELS)})(?:-([a-z0-9_+-]+))?")
-    NAME_FORMS = {"bnn": "bnn-digits[-<plan>[+<plan>...]]"}
+    NAME = re.compile(rf"bnn-({'|'.join(SHIPPED_MODELS)})(?:-({_STYLE}(?:\+{_STYLE})*))?"
+                      rf"(?:-([a-z0-9_+-]+))?")
+    NAME_FORMS = {"bnn": "bnn-digits[-<style>[+<style>...]][-<plan>[+<plan>...]]"}
 
     def __post_init__(self):
         model = self.model  # validates the file
         depth, sizes = model.depth, model.layers
+        style = _per_layer("style", self.style, depth)
+        for layer, value in enumerate(style, 1):
+            if value not in STYLES:
+                raise ValueError(f"BNN style of layer {layer} must be folded or unrolled, "
+                                 f"not {value!r}")
         pe = _per_layer("pe", self.pe, depth)
         simd = _per_layer("simd", self.simd, depth)
-        default_pe, default_simd = _default_folding(sizes)
+        default_pe, default_simd = _default_folding(sizes, style)
+        for layer, (p, s, n_in, n_out, layer_style) in enumerate(
+                zip(pe, simd, sizes, sizes[1:], style), 1):
+            if layer_style != "unrolled":
+                continue
+            for name, value, size, what in (("PE", p, n_out, "neurons"),
+                                            ("SIMD", s, n_in, "inputs")):
+                if value is not None and value != size:
+                    raise ValueError(f"BNN {name} of unrolled layer {layer} must be its {size} "
+                                     f"{what}, not {value!r}")
         pe = tuple(default if value is None else value for value, default in zip(pe, default_pe))
         simd = tuple(default if value is None else value
                      for value, default in zip(simd, default_simd))
@@ -76,18 +105,22 @@ class BNNConfig(_Design):
                     raise ValueError(f"BNN {name} of layer {layer} must divide its {size} "
                                      f"{what}, not {value!r}")
         popcount = _per_layer("popcount", self.popcount, depth)
-        for width, plan in zip(simd, popcount):
+        for layer, (width, plan, layer_style) in enumerate(zip(simd, popcount, style), 1):
             chunk = PopcountConfig.from_plan(width, plan, xnor=True)
-            if chunk.pipeline is not None:
-                raise ValueError(f"BNN popcount plans must be combinational, not {plan!r}")
+            if chunk.pipeline is not None and layer_style == "folded":
+                raise ValueError(f"BNN popcount of folded layer {layer} must be combinational, "
+                                 f"not {plan!r}")
         object.__setattr__(self, "pe", pe)
         object.__setattr__(self, "simd", simd)
         object.__setattr__(self, "popcount", popcount)
+        object.__setattr__(self, "style", style)
 
     @classmethod
     def _from_match(cls, match):
-        plans = tuple((match[2] or "exact").split("+"))
-        return cls(match[1], popcount=plans if len(plans) > 1 else plans[0])
+        styles = tuple((match[2] or "folded").split("+"))
+        plans = tuple((match[3] or "exact").split("+"))
+        return cls(match[1], popcount=plans if len(plans) > 1 else plans[0],
+                   style=styles if len(styles) > 1 else styles[0])
 
     @cached_property
     def model(self):
@@ -120,7 +153,7 @@ class BNNConfig(_Design):
 
     @property
     def is_default_folding(self):
-        return (self.pe, self.simd) == _default_folding(self.model.layers)
+        return (self.pe, self.simd) == _default_folding(self.model.layers, self.style)
 
     def __eq__(self, other):
         return isinstance(other, BNNConfig) and self.to_dict() == other.to_dict()
@@ -130,8 +163,10 @@ class BNNConfig(_Design):
 
     @property
     def name(self):
-        plans = set(self.popcount)
+        plans, styles = set(self.popcount), set(self.style)
         name = f"bnn-{self.model_name}"
+        if styles != {"folded"}:
+            name += "-" + (self.style[0] if len(styles) == 1 else "+".join(self.style))
         if plans != {"exact"}:
             name += "-" + (self.popcount[0] if len(plans) == 1 else "+".join(self.popcount))
         if not self.is_default_folding:
@@ -144,8 +179,8 @@ class BNNConfig(_Design):
     @property
     def description(self):
         sizes = "-".join(map(str, self.model.layers))
-        return (f"binary MLP {sizes} ({self.model_name}), PE {self.pe}, SIMD {self.simd}, "
-                f"popcount {', '.join(self.popcount)}")
+        return (f"binary MLP {sizes} ({self.model_name}), {', '.join(self.style)} layers, "
+                f"PE {self.pe}, SIMD {self.simd}, popcount {', '.join(self.popcount)}")
 
     @property
     def score_width(self):
@@ -155,9 +190,11 @@ class BNNConfig(_Design):
 
     @property
     def cycles_per_image(self):
-        """Steady-state cycles between images: the slowest layer's folds, plus the cycles each
-        layer spends taking its input and handing on its output (see :mod:`hwgen.mvtu`)."""
-        return max(neuron * synapse for neuron, synapse in self.folds) + 2
+        """Steady-state cycles between images, the slowest layer's: a folded layer's folds plus
+        the cycles it spends taking its input and handing on its output (see
+        :mod:`hwgen.mvtu`); an unrolled layer takes a vector every cycle."""
+        return max(1 if style == "unrolled" else neuron * synapse + 2
+                   for style, (neuron, synapse) in zip(self.style, self.folds))
 
     @property
     def input_bits(self):
@@ -171,12 +208,13 @@ class BNNConfig(_Design):
 
     @property
     def structure(self):
-        """The model's hash and layers, the folding and the speed."""
+        """The model's hash and layers, the layers' styles and folding, and the speed."""
         return {"model_sha256": self.model.sha256, "layers": list(self.model.layers),
-                "folds": [{"neuron": neuron, "synapse": synapse}
+                "styles": list(self.style), "folds": [{"neuron": neuron, "synapse": synapse}
                           for neuron, synapse in self.folds],
                 "cycles_per_image": self.cycles_per_image, "model_metadata": self.model.metadata}
 
     def to_dict(self):
         return {"family": self.family, "weights": str(self.weights), "pe": list(self.pe),
-                "simd": list(self.simd), "popcount": list(self.popcount)}
+                "simd": list(self.simd), "popcount": list(self.popcount),
+                "style": list(self.style)}

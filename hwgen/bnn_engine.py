@@ -1,9 +1,11 @@
-"""A binary MLP engine: one :class:`~hwgen.mvtu.MVTU` per layer, chained by streams, then argmax.
+"""A binary MLP engine: one layer component per layer, chained by streams, then argmax.
 
-Layers work on different images at once, so a new image enters every
-:attr:`~hwgen.bnn_config.BNNConfig.cycles_per_image` cycles (the slowest layer's); each stream
-carries a whole vector per transfer and honours back-pressure, so a stalled output holds every
-layer behind it without losing an image.
+Each layer is built in its style (:data:`LAYER_STYLES`): folded, an :class:`~hwgen.mvtu.MVTU`,
+or unrolled, an :class:`~hwgen.unrolled.UnrolledLayer`. Layers work on different images at once,
+so a new image enters every :attr:`~hwgen.bnn_config.BNNConfig.cycles_per_image` cycles (the
+slowest layer's; one when all are unrolled); each stream carries a whole vector per transfer
+and honours back-pressure, so a stalled output holds every layer behind it without losing an
+image.
 """
 
 from amaranth.hdl import Module
@@ -14,8 +16,18 @@ from .argmax import Argmax, result_layout
 from .bnn_config import BNNConfig
 from .component import DesignComponent
 from .mvtu import MVTU
+from .unrolled import UnrolledLayer
 
-__all__ = ["BNNEngine"]
+__all__ = ["BNNEngine", "LAYER_STYLES"]
+
+#: The component of a layer of each style, from its weights, thresholds, folding and chunk
+#: popcount. An unrolled layer's folding is its whole size (the configuration fixed it).
+LAYER_STYLES = {
+    "folded": lambda weights, thresholds, pe, simd, chunk: MVTU(
+        weights=weights, thresholds=thresholds, pe=pe, simd=simd, chunk=chunk),
+    "unrolled": lambda weights, thresholds, pe, simd, chunk: UnrolledLayer(
+        weights=weights, thresholds=thresholds, chunk=chunk),
+}
 
 
 class BNNEngine(DesignComponent):
@@ -33,10 +45,10 @@ class BNNEngine(DesignComponent):
         m = Module()
         config, model = self._config, self._config.model
         upstream = wiring.flipped(self.i)
-        for index, (weights, pe, simd, chunk) in enumerate(
-                zip(model.weights, config.pe, config.simd, config.chunks)):
+        for index, (weights, pe, simd, chunk, style) in enumerate(
+                zip(model.weights, config.pe, config.simd, config.chunks, config.style)):
             thresholds = model.thresholds[index] if index < len(model.thresholds) else None
-            layer = MVTU(weights=weights, thresholds=thresholds, pe=pe, simd=simd, chunk=chunk)
+            layer = LAYER_STYLES[style](weights, thresholds, pe, simd, chunk)
             m.submodules[f"layer{index + 1}"] = layer
             wiring.connect(m, upstream, layer.i)
             upstream = layer.o

@@ -89,7 +89,8 @@ FAMILIES = {family.name: family for family in (
     Family("bnn", BNNConfig, "stream", "bnn_engine:BNNEngine", "bnn_infer:infer",
            frozenset({"generate", "verify", "synth", "build", "predict", "tune", "retrain",
                       "classify", "engine options"}),
-           ("bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2")),
+           ("bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2",
+            "bnn-digits-unrolled", "bnn-digits-unrolled-maj_not-l1")),
 )}
 _BY_CLASS = {family.config: family for family in FAMILIES.values()}
 

@@ -1,4 +1,5 @@
-"""The BNN engine configuration: folding defaults, per-layer options, names and clear errors."""
+"""The BNN engine configuration: folding defaults, per-layer options and styles, names and clear
+errors."""
 
 import pytest
 
@@ -22,12 +23,55 @@ def test_defaults_and_names():
     assert design_from_dict(folded.to_dict()) == folded
 
 
+@pytest.mark.parametrize("name, style, cycles", [
+    ("bnn-digits-unrolled", ("unrolled",) * 3, 1),
+    ("bnn-digits-unrolled-maj_not-l1", ("unrolled",) * 3, 1),
+    ("bnn-digits-unrolled-exact-p2", ("unrolled",) * 3, 1),
+    ("bnn-digits-folded+folded+unrolled", ("folded", "folded", "unrolled"), 32 * 4 + 2),
+    ("bnn-digits-unrolled+folded+unrolled-exact-p1+maj_not-c2+exact",
+     ("unrolled", "folded", "unrolled"), 32 * 4 + 2),
+])
+def test_unrolled_layers(name, style, cycles):
+    """An unrolled layer is one chunk per neuron: PE and SIMD are the layer's size."""
+    config = parse_design(name)
+    assert config.style == style and config.name == name
+    assert config.cycles_per_image == cycles
+    for layer_style, pe, simd, n_in, n_out in zip(style, config.pe, config.simd,
+                                                  config.model.layers, config.model.layers[1:]):
+        if layer_style == "unrolled":
+            assert (pe, simd) == (n_out, n_in)
+    assert config.score_width == config.chunks[-1].out_width == 8
+    assert design_from_dict(config.to_dict()) == config
+    assert config.structure["styles"] == list(style)
+    assert f"{', '.join(style)} layers" in config.description
+
+
+def test_unrolled_names_are_their_own():
+    unrolled = parse_design("bnn-digits-unrolled-exact-p2")
+    assert unrolled.chunks[0].name == "xnorpop-64-exact-p2"
+    assert unrolled.exact() == parse_design("bnn-digits-unrolled")
+    assert BNNConfig(style=("folded",) * 3) == parse_design("bnn-digits")
+    assert BNNConfig(style="unrolled", pe=(128, 128, 10)).name == "bnn-digits-unrolled"
+
+
 @pytest.mark.parametrize("changes, message", [
     ({"pe": 3}, r"^BNN PE of layer 1 must divide its 128 neurons, not 3$"),
     ({"simd": (32, 32)}, r"^BNN simd must give one value per layer \(3\), not 2$"),
     ({"simd": (32, 48, 32)}, r"^BNN SIMD of layer 2 must divide its 128 inputs, not 48$"),
     ({"popcount": "maj_not-x"}, r"^Popcount plan must look like"),
-    ({"popcount": "maj_not-p1"}, r"^BNN popcount plans must be combinational"),
+    ({"popcount": "maj_not-p1"},
+     r"^BNN popcount of folded layer 1 must be combinational, not 'maj_not-p1'$"),
+    ({"popcount": "exact-p1", "style": ("unrolled", "folded", "unrolled")},
+     r"^BNN popcount of folded layer 2 must be combinational, not 'exact-p1'$"),
+    ({"style": "rolled"}, r"^BNN style of layer 1 must be folded or unrolled, not 'rolled'$"),
+    ({"style": ("folded", "unrolled")}, r"^BNN style must give one value per layer \(3\), "
+                                        r"not 2$"),
+    ({"style": "unrolled", "pe": 4},
+     r"^BNN PE of unrolled layer 1 must be its 128 neurons, not 4$"),
+    ({"style": ("folded", "folded", "unrolled"), "simd": 32},
+     r"^BNN SIMD of unrolled layer 3 must be its 128 inputs, not 32$"),
+    ({"style": "unrolled", "popcount": "exact-p9"},
+     r"^Popcount pipeline must be an integer from 1 to \d+, not 9$"),
     ({"weights": "nowhere.npz"}, r"^BNN weights: Model file nowhere.npz cannot be read"),
 ])
 def test_errors(changes, message):
@@ -38,3 +82,6 @@ def test_errors(changes, message):
 def test_bad_name():
     with pytest.raises(DesignError, match=r"^bnn-digits-magic: Popcount full-adder variant"):
         parse_design("bnn-digits-magic")
+    with pytest.raises(DesignError, match=r"^bnn-digits-unrolled-magic: Popcount full-adder "
+                                          r"variant"):
+        parse_design("bnn-digits-unrolled-magic")
