@@ -28,6 +28,7 @@ def test_feed_cells_of_the_units_chains_count_and_nothing_else():
 
 
 @pytest.mark.slow
+@pytest.mark.tool("yosys", "nextpnr-ice40", "nextpnr-ecp5")
 @pytest.mark.parametrize("design, target, lc, slices", [
     # Two LUT3s, no carry.
     ("fa-exact", "ice40-up5k", 2, None),

@@ -60,7 +60,8 @@ def test_sampled(design, vectors, simulator, build_dir):
 def test_a_wrong_model_is_caught(simulator, build_dir, monkeypatch):
     # The comparison must be able to fail: check mul8-3330's RTL against the exact model.
     exact = MultiplierConfig("0000")
-    monkeypatch.setattr(axbnn.flows.verify, "evaluate", lambda config, inputs: evaluate(exact, inputs))
+    monkeypatch.setattr(axbnn.flows.verify, "evaluate",
+                        lambda config, inputs: evaluate(exact, inputs))
     result = verify(MultiplierConfig("3330"), simulator=simulator, exhaustive=True,
                     build_dir=build_dir)
     assert not result.ok
