@@ -26,16 +26,16 @@ def _carry_nets(cell):
             if isinstance(net, int)}
 
 
-def unit_cells(placed_json, family, prefix="unit."):
+def unit_cells(placed_json, fabric, prefix="unit."):
     """``{"lc": cells, "slices": slices or None}`` the hierarchy ``prefix`` occupies in the
-    placed netlist (text of nextpnr's ``--write`` JSON) of an ``ice40`` or ``ecp5`` design.
+    placed netlist (text of nextpnr's ``--write`` JSON) of an ``ice40`` or ``ecp5`` fabric.
 
     ``lc`` counts iCE40 logic cells or ECP5 LUT4s (a CCU2C counts two); ``slices`` counts the
     ECP5 slices those LUT4s sit in.
     """
     (module,) = json.loads(placed_json)["modules"].values()
     logic = {name: cell for name, cell in module["cells"].items()
-             if cell["type"] == _LOGIC[family]}
+             if cell["type"] == _LOGIC[fabric]}
     owned = {name for name in logic if name.startswith(prefix)}
     nets = set().union(*(_carry_nets(logic[name]) for name in owned))
     added = {name for name in logic if name.startswith("$nextpnr_")}
@@ -46,7 +46,7 @@ def unit_cells(placed_json, family, prefix="unit."):
         owned |= joined
         nets |= set().union(*(_carry_nets(logic[name]) for name in joined))
     slices = None
-    if family == "ecp5":
+    if fabric == "ecp5":
         slices = len({_SLICE.match(logic[name]["attributes"]["NEXTPNR_BEL"])[1]
                       for name in owned})
     return {"lc": len(owned), "slices": slices}
