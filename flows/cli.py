@@ -8,6 +8,7 @@ verification that finds mismatches exits 1 too. Verbs check what a design's fami
 
 import argparse
 import json
+import os
 import sys
 
 from .. import __version__
@@ -476,6 +477,11 @@ def main(argv=None):
     except AxbnnError as error:
         print(f"axbnn: error: {error}", file=sys.stderr)
         return error.exit_status
+    except BrokenPipeError:
+        # The reader (head, less) has gone: stop quietly, and keep the interpreter's final
+        # flush of stdout from failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

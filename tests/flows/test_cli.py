@@ -102,6 +102,15 @@ def test_console_script():
     assert completed.stdout.startswith("fa-exact")
 
 
+def test_a_reader_that_leaves_early_gets_no_traceback():
+    process = subprocess.Popen([sys.executable, "-m", "axbnn", "presets"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, bufsize=0)
+    process.stdout.read(10)
+    process.stdout.close()
+    assert process.wait(timeout=60) in (0, 1)
+    assert process.stderr.read() == b""
+
+
 def test_version_and_module_entry_point():
     import axbnn
 
