@@ -47,3 +47,48 @@ def assert_matches_model(config, inputs):
                                  f"vector {wrong[0]}: {simulated[name][wrong[0]]} != "
                                  f"{expected[name][wrong[0]]}")
 
+
+
+def bits_to_int(bits):
+    """A row of 0/1 values as the integer a stream payload of that many bits carries."""
+    return int(sum(int(bit) << index for index, bit in enumerate(bits)))
+
+
+def run_engine(engine, images, *, stall=0.0, seed=0, cycles_per_image=200):
+    """``(labels, scores, accept_cycles)`` of a streaming engine fed ``images``; the consumer
+    drops ready with probability ``stall`` each cycle. Stops once every result is out, or after
+    ``cycles_per_image`` cycles per image, so a hung engine fails its test instead of hanging it.
+    """
+    rng = np.random.default_rng(seed)
+    results, accepted, cycle = [], [], [0]
+    limit = cycles_per_image * (len(images) + 5)
+
+    async def clock(ctx):
+        async for _ in ctx.tick():
+            cycle[0] += 1
+
+    async def producer(ctx):
+        for image in images:
+            ctx.set(engine.i.payload, bits_to_int(image))
+            ctx.set(engine.i.valid, 1)
+            await ctx.tick().until(engine.i.ready)
+            accepted.append(cycle[0])
+        ctx.set(engine.i.valid, 0)
+
+    async def consumer(ctx):
+        while len(results) < len(images) and cycle[0] < limit:
+            ready = rng.random() >= stall
+            ctx.set(engine.o.ready, ready)
+            *_, valid, payload = await ctx.tick().sample(engine.o.valid, engine.o.payload)
+            if valid and ready:
+                results.append((int(payload.label), [int(score) for score in payload.scores]))
+
+    simulator = Simulator(engine)
+    simulator.add_clock(1e-6)
+    simulator.add_testbench(clock, background=True)
+    simulator.add_testbench(producer, background=True)
+    simulator.add_testbench(consumer)
+    simulator.run()
+    labels = np.array([label for label, _ in results])
+    scores = np.array([score for _, score in results])
+    return labels, scores, accepted

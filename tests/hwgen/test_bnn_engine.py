@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from amaranth.sim import Simulator
 
+from amaranth_harness import run_engine
 from faults import broken_bnn
 
 from axbnn.hwgen.argmax import Argmax
@@ -23,47 +24,6 @@ IMAGES = 12
 def images():
     dataset = load_dataset()
     return parse_design("bnn-digits").model.binarize(dataset.x_test[:IMAGES])
-
-
-def _bits_to_int(bits):
-    return int(sum(int(bit) << index for index, bit in enumerate(bits)))
-
-
-def run_engine(engine, images, *, stall=0.0, seed=0):
-    """``(labels, scores, accept_cycles)``; the consumer drops ready with probability
-    ``stall`` each cycle."""
-    rng = np.random.default_rng(seed)
-    results, accepted, cycle = [], [], [0]
-
-    async def clock(ctx):
-        async for _ in ctx.tick():
-            cycle[0] += 1
-
-    async def producer(ctx):
-        for image in images:
-            ctx.set(engine.i.payload, _bits_to_int(image))
-            ctx.set(engine.i.valid, 1)
-            await ctx.tick().until(engine.i.ready)
-            accepted.append(cycle[0])
-        ctx.set(engine.i.valid, 0)
-
-    async def consumer(ctx):
-        while len(results) < len(images):
-            ready = rng.random() >= stall
-            ctx.set(engine.o.ready, ready)
-            *_, valid, payload = await ctx.tick().sample(engine.o.valid, engine.o.payload)
-            if valid and ready:
-                results.append((int(payload.label), [int(score) for score in payload.scores]))
-
-    simulator = Simulator(engine)
-    simulator.add_clock(1e-6)
-    simulator.add_process(clock)
-    simulator.add_testbench(producer)
-    simulator.add_testbench(consumer)
-    simulator.run_until(1e-6 * 200 * (len(images) + 5))
-    labels = np.array([label for label, _ in results])
-    scores = np.array([score for _, score in results])
-    return labels, scores, accepted
 
 
 @pytest.mark.parametrize("design, stall", [("bnn-digits", 0.3), ("bnn-digits-maj_not-c2", 0.5),

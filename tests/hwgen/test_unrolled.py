@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from amaranth.sim import Simulator
 
+from amaranth_harness import bits_to_int, run_engine
 from faults import broken_bnn
 
 from axbnn.hwgen.bnn_config import BNNConfig
@@ -45,47 +46,6 @@ def small_model(tmp_path_factory):
 @pytest.fixture(scope="module")
 def small_images():
     return np.random.default_rng(1).integers(0, 2, (60, SMALL_LAYERS[0]), dtype=np.uint8)
-
-
-def _bits_to_int(bits):
-    return int(sum(int(bit) << index for index, bit in enumerate(bits)))
-
-
-def run_engine(engine, images, *, stall=0.0, seed=0):
-    """``(labels, scores, accept_cycles)``; the consumer drops ready with probability
-    ``stall`` each cycle. Stops once every image's result is out."""
-    rng = np.random.default_rng(seed)
-    results, accepted, cycle = [], [], [0]
-
-    async def clock(ctx):
-        async for _ in ctx.tick():
-            cycle[0] += 1
-
-    async def producer(ctx):
-        for image in images:
-            ctx.set(engine.i.payload, _bits_to_int(image))
-            ctx.set(engine.i.valid, 1)
-            await ctx.tick().until(engine.i.ready)
-            accepted.append(cycle[0])
-        ctx.set(engine.i.valid, 0)
-
-    async def consumer(ctx):
-        while len(results) < len(images):
-            ready = rng.random() >= stall
-            ctx.set(engine.o.ready, ready)
-            *_, valid, payload = await ctx.tick().sample(engine.o.valid, engine.o.payload)
-            if valid and ready:
-                results.append((int(payload.label), [int(score) for score in payload.scores]))
-
-    simulator = Simulator(engine)
-    simulator.add_clock(1e-6)
-    simulator.add_testbench(clock, background=True)
-    simulator.add_testbench(producer)
-    simulator.add_testbench(consumer)
-    simulator.run()
-    labels = np.array([label for label, _ in results])
-    scores = np.array([score for _, score in results])
-    return labels, scores, accepted
 
 
 def _check(config, images, *, stall):
@@ -140,7 +100,7 @@ def test_layer_latency_and_valid_without_ready():
         ctx.set(layer.i.valid, 1)
         for index in range(len(vectors) + layer.latency):
             if index < len(vectors):
-                ctx.set(layer.i.payload, _bits_to_int(vectors[index]))
+                ctx.set(layer.i.payload, bits_to_int(vectors[index]))
             ctx.set(layer.o.ready, 0)
             valid = ctx.get(layer.o.valid)
             ctx.set(layer.o.ready, 1)
