@@ -42,23 +42,24 @@ def port_table(component):
 class DesignComponent(wiring.Component):
     """A component built from one configuration of :attr:`config_class`.
 
-    Subclasses set :attr:`config_class`, may refine :meth:`check` and :meth:`members`
-    (by default the ports ``config.inputs`` and ``config.outputs`` describe) and implement
-    ``elaborate``.
+    Subclasses set :attr:`config_class`, and :attr:`requires` where they build only some of its
+    configurations (``{"xnor": True}``); they may refine :meth:`members` (by default the ports
+    ``config.inputs`` and ``config.outputs`` describe) and implement ``elaborate``.
     """
     config_class = None
+    requires = {}
 
     def __init__(self, config):
         if not isinstance(config, self.config_class):
             name = self.config_class.__name__
             article = "an" if name[0] in "AEIOU" else "a"
             raise TypeError(f"Configuration must be {article} {name}, not {config!r}")
-        self.check(config)
+        for field, value in self.requires.items():
+            if getattr(config, field) != value:
+                raise ValueError(f"Configuration {field} must be {value} for this component, "
+                                 f"not {getattr(config, field)!r}")
         self._config = config
         super().__init__(self.members(config))
-
-    def check(self, config):
-        """Raise if ``config``, of the right class, still does not suit this component."""
 
     def members(self, config):
         return design_signature(config)

@@ -2,7 +2,8 @@
 
 Each equation maps ``(x, y, c)`` to ``(sum, carry)`` using only ``^ & | ~``, so the same function
 builds Amaranth logic from 1-bit values and evaluates NumPy boolean arrays or packed bit words.
-The truth tables they must produce are pinned, independently, in ``tests/hwgen/test_fa_variants.py``.
+The truth tables they must produce are pinned, independently, in
+``tests/hwgen/test_fa_variants.py``.
 Errors (approximate minus exact) over the eight input combinations:
 
 ========  ===========================  ==========================  ==========  ==========

@@ -23,24 +23,15 @@ def multiplier_component(config):
     return SignMagnitudeMultiplier8(config) if config.signed else ApproxMultiplier8(config)
 
 
-class _MultiplierComponent(DesignComponent):
-    config_class = MultiplierConfig
-    signed = None
-
-    def check(self, config):
-        if config.signed != self.signed:
-            raise ValueError(f"Configuration signed must be {self.signed} for this component, "
-                             f"not {config.signed!r}")
-
-
-class ApproxMultiplier8(_MultiplierComponent):
+class ApproxMultiplier8(DesignComponent):
     """Unsigned ``p = a * b`` (16 bits) through the blocks ``config.blocks``, like ``"3330"``.
 
     Combinational: ``p = m0(AL,BL) + (m1(AH,BL) << 4) + (m2(AL,BH) << 4) + (m3(AH,BH) << 8)``,
     the four block products summed exactly.
     """
 
-    signed = False
+    config_class = MultiplierConfig
+    requires = {"signed": False}
 
     def elaborate(self, platform):
         m = Module()
@@ -49,7 +40,7 @@ class ApproxMultiplier8(_MultiplierComponent):
         return m
 
 
-class SignMagnitudeMultiplier8(_MultiplierComponent):
+class SignMagnitudeMultiplier8(DesignComponent):
     """Signed product of 8-bit sign-magnitude ``a`` and ``b`` (bit 7 the sign).
 
     The 7-bit magnitudes go through :class:`ApproxMultiplier8`; the sign is their XOR and ``p``
@@ -57,7 +48,8 @@ class SignMagnitudeMultiplier8(_MultiplierComponent):
     operands fits 15 bits, so it cannot overflow). Combinational.
     """
 
-    signed = True
+    config_class = MultiplierConfig
+    requires = {"signed": True}
 
     def elaborate(self, platform):
         m = Module()

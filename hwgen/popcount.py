@@ -14,17 +14,7 @@ def popcount_component(config):
     return XNORPopcount(config) if config.xnor else Popcount(config)
 
 
-class _PopcountComponent(DesignComponent):
-    config_class = PopcountConfig
-    xnor = None
-
-    def check(self, config):
-        if config.xnor != self.xnor:
-            raise ValueError(f"Configuration xnor must be {self.xnor} for this component, not "
-                             f"{config.xnor!r}")
-
-
-class Popcount(_PopcountComponent):
+class Popcount(DesignComponent):
     """Counts the set bits of ``a`` into ``count`` (``width.bit_length()`` bits).
 
     Combinational unless ``config.pipeline`` is set; then ``count`` follows ``a`` by
@@ -33,7 +23,8 @@ class Popcount(_PopcountComponent):
     exact ripple-carry run one ``+`` (signal ``w{index}``), so the netlist reads against the plan.
     """
 
-    xnor = False
+    config_class = PopcountConfig
+    requires = {"xnor": False}
 
     def elaborate(self, platform):
         m = Module()
@@ -122,13 +113,14 @@ def _add_words(m, wires, run, stage, *, name):
     wires.define(run[-1].carry, doubled[-1], stage)
 
 
-class XNORPopcount(_PopcountComponent):
+class XNORPopcount(DesignComponent):
     """Counts the positions where activations ``a`` and weights ``w`` agree (a BNN dot product).
 
     An XNOR per bit in front of the :class:`Popcount` of the same plan, with its latency.
     """
 
-    xnor = True
+    config_class = PopcountConfig
+    requires = {"xnor": True}
 
     def elaborate(self, platform):
         m = Module()
