@@ -10,6 +10,7 @@ from amaranth.hdl import Cat, Module, Mux
 
 from .component import DesignComponent
 from .families import family_of, load
+from .multiplier_plan import SIGN_BIT
 
 __all__ = ["Behavioural", "behavioural_name"]
 
@@ -34,8 +35,8 @@ def popcount(unit, config):
 def multiplier(unit, config):
     if not config.signed:
         return unit.p.eq(unit.a * unit.b)
-    magnitude = unit.a[:7] * unit.b[:7]
-    return unit.p.eq(Mux(unit.a[7] ^ unit.b[7], -magnitude, magnitude))
+    magnitude = unit.a[:SIGN_BIT] * unit.b[:SIGN_BIT]
+    return unit.p.eq(Mux(unit.a[SIGN_BIT] ^ unit.b[SIGN_BIT], -magnitude, magnitude))
 
 
 def adder(unit, config):
