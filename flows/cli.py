@@ -18,12 +18,13 @@ from ..hwgen.errors import AxbnnError
 from ..hwgen.families import require
 from ..hwgen.serial_protocol import BAUD
 from ..sim.bnn_predict import DEFAULT_DRAWS
-from ..sim.bnn_train import DEFAULT_LAYERS, TrainOptions
+from ..sim.bnn_train import DEFAULT_HIDDEN, TrainOptions
 from ..sim.characterize import DEFAULT_SAMPLES
 from ..sim.count_noise import COUNT_SOURCES
 from ..sim.error_model import PMF_METHODS
 from ..sim.layer_error_model import LAYER_MODEL_SAMPLES, LAYER_MODELS
 from ..sim.mlp_train import RETRAIN_EPOCHS, MLPOptions
+from .front import ADAPTATIONS, DEFAULT_PLANS
 from .synth import TARGETS
 from .verify import DEFAULT_VECTORS
 
@@ -105,8 +106,10 @@ def _train(args):
         print(f"\r[{'#' * done}{'.' * (width - done)}] {line}", file=sys.stderr, flush=True,
               end="\n" if epoch == epochs or args.verbose else "")
 
-    model = train_for(engine, dataset, layers=args.layers, epochs=args.epochs, seed=args.seed,
-                      injection=args.injection, progress=progress)
+    options = TrainOptions(layers=args.layers, epochs=args.epochs, seed=args.seed,
+                           learning_rate=args.learning_rate, input_levels=args.levels,
+                           shift=args.shift)
+    model = train_for(engine, dataset, options, injection=args.injection, progress=progress)
     model.save(args.output)
     line = (f"wrote {args.output}: test accuracy {model.metadata['test_accuracy']:.2%} "
             f"({model.metadata['test_samples']} {dataset.name} images), "
@@ -246,6 +249,27 @@ def _report(args):
     print(f"wrote {args.output}/report.json, report.md and pareto.png")
 
 
+_VERIFIED = {None: "", True: ", verified", False: ", MISMATCH"}
+
+
+def _front(args):
+    from .front import make_front
+
+    config = _bnn_options(args, parse_design(args.design))
+    entries = make_front(config, args.output, targets=args.target or ["ice40-up5k"],
+                         plans=args.plan or DEFAULT_PLANS, adaptation=args.adapt,
+                         epochs=args.epochs, verify=not args.no_verify,
+                         simulator=args.sim,
+                         progress=lambda message: print(message, file=sys.stderr, flush=True))
+    for entry in entries:
+        print(f"{entry['target']:11s} {entry['design']:28s} {entry['cost']:>8} "
+              f"({entry['cost_vs_exact']:.2f}x) {entry['accuracy']:.2%} "
+              f"({-entry['accuracy_drop_pt']:+.2f} pt)"
+              f"{_VERIFIED[entry['verified']]}")
+    print(f"wrote {args.output}/front.json, front.md and front.png")
+    return 1 if any(entry["verified"] is False for entry in entries) else 0
+
+
 def _boards(args):
     from ..boards.catalog import BOARDS
 
@@ -316,8 +340,16 @@ def _parser():
     verb.add_argument("--dataset", default="digits", metavar="digits|FILE.npz",
                       help="scikit-learn's digits (default) or x_train, y_train, x_test, y_test")
     verb.add_argument("--layers", type=_int_list, metavar="N,N,...",
-                      help=f"sizes, inputs first (default {DEFAULT_LAYERS}, or the engine's)")
+                      help=f"sizes, inputs first (default: input bits, {DEFAULT_HIDDEN}, "
+                           f"classes; or the engine's)")
+    verb.add_argument("--levels", type=_positive_int, default=TrainOptions.input_levels,
+                      help="input thresholds per feature (thermometer code; default "
+                           f"{TrainOptions.input_levels})")
+    verb.add_argument("--shift", action="store_true",
+                      help="augment: move training images by up to a pixel every epoch")
     verb.add_argument("--epochs", type=_positive_int, default=TrainOptions.epochs)
+    verb.add_argument("--learning-rate", type=float, default=TrainOptions.learning_rate,
+                      help="Adam's rate at the start of a cosine decay")
     verb.add_argument("--seed", type=int, default=TrainOptions.seed)
     verb.add_argument("--verbose", action="store_true", help="keep every epoch's line")
     verb.add_argument("-o", "--output", required=True, metavar="MODEL.npz")
@@ -429,6 +461,28 @@ def _parser():
                       help="repeatable (default ice40-up5k)")
     verb.add_argument("-o", "--output", required=True, metavar="DIR")
     verb.set_defaults(run=_report)
+
+    verb = verbs.add_parser("front", help="the exact engine beside approximate ones of the same "
+                                          "speed: synthesised, scored bit-exactly, verified")
+    verb.add_argument("design", metavar="DESIGN", help="a bnn engine; its style and folding "
+                                                       "are kept, its popcounts varied")
+    verb.add_argument("--target", action="append", choices=TARGETS,
+                      help="repeatable (default ice40-up5k)")
+    verb.add_argument("--plan", action="append", metavar="PLAN",
+                      help=f"approximate popcount plan, repeatable (default "
+                           f"{', '.join(DEFAULT_PLANS)})")
+    verb.add_argument("--adapt", choices=ADAPTATIONS, default="tune",
+                      help="the network of an approximate engine: as trained, thresholds "
+                           "tuned to its bias (default), or trained through its trees")
+    verb.add_argument("--epochs", type=_positive_int, default=TrainOptions.epochs,
+                      help="with --adapt train")
+    verb.add_argument("--no-verify", action="store_true",
+                      help="skip the cocotb run over the test split")
+    verb.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
+    verb.add_argument("-o", "--output", required=True, metavar="DIR")
+    group = _add_bnn_options(verb)
+    group.description = "--popcount is ignored: the front varies it"
+    verb.set_defaults(run=_front)
 
     verb = verbs.add_parser("boards", help="list the boards 'build' supports")
     verb.set_defaults(run=_boards)

@@ -3,11 +3,11 @@
 import hashlib
 import importlib.metadata
 import json
-import os
 from pathlib import Path
 
 from ..hwgen.errors import DataError, FlowError
 from ..hwgen.families import require
+from ..hwgen.files import write_atomically
 
 __all__ = ["generate", "tool_versions", "MANIFEST"]
 
@@ -48,12 +48,6 @@ def _engine_expectations(config):
 _EXPECTATIONS = {"ports": _no_expectations, "stream": _engine_expectations}
 
 
-def _write_atomically(path, text):
-    temporary = path.with_name(path.name + ".partial")
-    temporary.write_text(text)
-    os.replace(temporary, path)
-
-
 def generate(config, out_dir):
     """Write ``<top>.v`` and ``manifest.json`` for ``config`` into ``out_dir``; return the manifest.
 
@@ -79,8 +73,8 @@ def generate(config, out_dir):
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / MANIFEST).unlink(missing_ok=True)
-        _write_atomically(out_dir / verilog_name, verilog)
-        _write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
+        write_atomically(out_dir / verilog_name, verilog)
+        write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
     except OSError as error:
         raise FlowError(f"Output directory {str(out_dir)!r} cannot be written: "
                         f"{error.strerror}") from None

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .bnn_model import DIGITS_MODEL, ModelError, load_model
+from .bnn_model import ModelError, load_model
 from .config import PopcountConfig, _Design
+from .models import SHIPPED_MODELS
 
 __all__ = ["BNNConfig", "SHIPPED_MODELS", "MAX_DEFAULT_PE", "MAX_DEFAULT_SIMD", "STYLES"]
 
-SHIPPED_MODELS = {"digits": DIGITS_MODEL}
 MAX_DEFAULT_PE = 4
 MAX_DEFAULT_SIMD = 32
 STYLES = ("folded", "unrolled")
@@ -70,9 +70,9 @@ class BNNConfig(_Design):
     popcount: tuple = "exact"
     style: tuple = "folded"
     family = "bnn"
-    NAME = re.compile(rf"bnn-({'|'.join(SHIPPED_MODELS)})(?:-({_STYLE}(?:\+{_STYLE})*))?"
+    NAME = re.compile(rf"bnn-({'|'.join(sorted(SHIPPED_MODELS, key=len, reverse=True))})(?:-({_STYLE}(?:\+{_STYLE})*))?"
                       rf"(?:-([a-z0-9_+-]+))?")
-    NAME_FORMS = {"bnn": "bnn-digits[-<style>[+<style>...]][-<plan>[+<plan>...]]"}
+    NAME_FORMS = {"bnn": "bnn-<model>[-<style>[+<style>...]][-<plan>[+<plan>...]]"}
 
     def __post_init__(self):
         model = self.model  # validates the file

@@ -7,13 +7,14 @@ Names::
     xnorpop-<N>-<fa>[-c<k>|-l<L>][-<tree>][-p<k>]    xnorpop-64-exact
     mul8-<four digits 0-3>, smul8-<digits>           mul8-3330, smul8-2220
     add-<bits>-ripple, add-<bits>-<kind>-<k>         add-16-loa-4, add-16-maj_not-4
-    bnn-digits[-<style>[+<style>...]][-<plan>[+<plan>...]]
-                                                     bnn-digits-maj_not-c3, bnn-digits-unrolled
+    bnn-<model>[-<style>[+<style>...]][-<plan>[+<plan>...]]
+                                                     bnn-digits-maj_not-c3,
+                                                     bnn-digits-small-unrolled
 
 ``<tree>`` is ``chain``, ``wallace`` or ``dadda``; ``-p<k>`` registers every k tree levels.
 A BNN engine's ``<style>`` is ``folded`` (the default) or ``unrolled``, its ``<plan>`` a popcount
 name after its width (``maj_not-c3``), each for every layer or one per layer joined by ``+``;
-``digits`` is the shipped model.
+``<model>`` is a shipped model, ``digits`` or ``digits-small`` (:mod:`hwgen.models`).
 
 A TOML file holds one configuration as top-level keys: ``family`` (``fa``, ``popcount``,
 ``mul8``, ``add``, ``bnn``) and that family's fields, for example::

@@ -29,6 +29,7 @@ VERBS = {
     "tune": "tune needs a bnn engine",
     "retrain": "retrain needs bnn engines or smul8 multipliers",
     "classify": "classify needs a bnn engine on a board",
+    "front": "front compares whole engines; for arithmetic units use report",
     "engine options": "--weights, --pe, --simd and --popcount apply to bnn engines",
 }
 _UNIT_VERBS = frozenset({"generate", "characterize", "verify", "synth", "report", "build",
@@ -88,7 +89,7 @@ FAMILIES = {family.name: family for family in (
            behavioural="behavioural:adder"),
     Family("bnn", BNNConfig, "stream", "bnn_engine:BNNEngine", "bnn_infer:infer",
            frozenset({"generate", "verify", "synth", "build", "predict", "tune", "retrain",
-                      "classify", "engine options"}),
+                      "classify", "front", "engine options"}),
            ("bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2",
             "bnn-digits-unrolled", "bnn-digits-unrolled-maj_not-l1")),
 )}

@@ -1,12 +1,16 @@
 """Data sets for binary networks: scikit-learn's bundled digits, or any ``.npz`` of features.
 
 ``digits``: the 1,797 8x8 images (features 0-16) scikit-learn ships, no download. Split fixed:
-the first 1,437 images train, the last 360 test (80/20 in the file's order). A pixel becomes
-the bit 1 when it is at least 8, half the full scale.
+the first 1,437 images train, the last 360 test (80/20 in the file's order; the test images
+come from writers the training images do not, so the split is harder than a shuffled one).
+Full scale 16.
 
 An ``.npz`` file holds ``x_train``, ``x_test`` (numeric, ``(samples, features)``) and
-``y_train``, ``y_test`` (integer labels from 0). Its features become bits at half the largest
-training feature.
+``y_train``, ``y_test`` (integer labels from 0). Its full scale is the largest training feature.
+
+A network sees features through a thermometer code of ``levels`` thresholds spread evenly over
+the full scale (:meth:`Dataset.input_thresholds`); one level is the half-scale threshold of
+wave 1. Images (``image_shape`` known) can be shifted to augment the training split.
 """
 
 from dataclasses import dataclass, replace
@@ -29,7 +33,8 @@ class Dataset:
     y_train: np.ndarray
     x_test: np.ndarray
     y_test: np.ndarray
-    input_threshold: float
+    full_scale: float
+    image_shape: tuple = None  # (rows, columns) of an image, if the features are one
 
     @property
     def n_features(self):
@@ -43,8 +48,20 @@ class Dataset:
         """This data set with only its first ``images`` test images."""
         return replace(self, x_test=self.x_test[:images], y_test=self.y_test[:images])
 
-    def bits(self, features):
-        return (features >= self.input_threshold).astype(np.uint8)
+    def input_thresholds(self, levels):
+        """``levels`` thresholds at ``k / (levels + 1)`` of the full scale, ``k = 1..levels``."""
+        return tuple(float(self.full_scale * k / (levels + 1)) for k in range(1, levels + 1))
+
+    def shifted(self, features, rng):
+        """``features`` with every image moved by up to one pixel in each direction (zeros come
+        in at the edges): more writers' positions from the same images."""
+        rows, columns = self.image_shape
+        padded = np.pad(features.reshape(-1, rows, columns), ((0, 0), (1, 1), (1, 1)))
+        dy, dx = rng.integers(0, 3, (2, len(features)))
+        window = (np.arange(len(features))[:, None, None],
+                  dy[:, None, None] + np.arange(rows)[None, :, None],
+                  dx[:, None, None] + np.arange(columns)[None, None, :])
+        return padded[window].reshape(len(features), -1)
 
 
 def _digits():
@@ -56,7 +73,7 @@ def _digits():
     digits = load_digits()
     x, y = digits.data.astype(np.float64), digits.target.astype(np.int64)
     return Dataset("digits", x[:DIGITS_TRAIN], y[:DIGITS_TRAIN], x[DIGITS_TRAIN:],
-                   y[DIGITS_TRAIN:], 8.0)
+                   y[DIGITS_TRAIN:], 16.0, (8, 8))
 
 
 def _from_file(path):
@@ -71,6 +88,8 @@ def _from_file(path):
         if x.ndim != 2 or not np.issubdtype(x.dtype, np.number) or x.dtype == np.bool_:
             raise DataError(f"{path}: x_{split} must be a numeric (samples, features) array, "
                             f"not {x.dtype} of shape {x.shape}")
+        if not np.all(np.isfinite(x)):
+            raise DataError(f"{path}: x_{split} must hold finite numbers (no NaN or inf)")
         if y.shape != (x.shape[0],) or not np.issubdtype(y.dtype, np.integer):
             raise DataError(f"{path}: y_{split} must be {x.shape[0]} integer labels, not "
                             f"{y.dtype} of shape {y.shape}")
@@ -84,7 +103,7 @@ def _from_file(path):
     x_train = arrays["x_train"].astype(np.float64)
     return Dataset(path.stem, x_train, arrays["y_train"].astype(np.int64),
                    arrays["x_test"].astype(np.float64), arrays["y_test"].astype(np.int64),
-                   float(x_train.max()) / 2)
+                   float(x_train.max()))
 
 
 def load_dataset(name="digits"):

@@ -19,11 +19,12 @@ zero-error plan reproduces exact training bit for bit.
 """
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
-from ..hwgen.bnn_model import BNNModel
+from ..hwgen.bnn_model import BNNModel, thermometer
 from ..hwgen.errors import InputError
 
 from .adam import Adam
@@ -32,27 +33,33 @@ from .bnn_predict import count_tables
 from .checks import check_positive_int, is_positive_int
 from .count_noise import COUNT_SOURCES, exact_chunk_counts, sample_counts
 
-__all__ = ["TrainOptions", "train", "export", "DEFAULT_LAYERS", "train_for"]
+__all__ = ["TrainOptions", "train", "export", "DEFAULT_HIDDEN", "train_for"]
 
-DEFAULT_LAYERS = (64, 128, 128, 10)
+DEFAULT_HIDDEN = (256, 256)
 _EPS = 1e-5
 
 
 @dataclass(frozen=True)
 class TrainOptions:
-    layers: tuple = DEFAULT_LAYERS
+    layers: tuple = None  # inputs first; by default the data's, DEFAULT_HIDDEN, its classes
     epochs: int = 60
     seed: int = 0
     batch: int = 64
-    learning_rate: float = 0.01
+    learning_rate: float = 0.01  # the start of a cosine decay to zero over all epochs
     momentum: float = 0.9  # of the batch-norm running statistics
+    input_levels: int = 1  # thresholds of the input thermometer code
+    shift: bool = False  # augment: move each training image up to a pixel every epoch
 
     def __post_init__(self):
-        if (not isinstance(self.layers, tuple) or len(self.layers) < 2
+        if self.layers is not None and (not isinstance(self.layers, tuple) or len(self.layers) < 2
                 or not all(map(is_positive_int, self.layers))):
             raise InputError(f"Layers must be two or more positive sizes, not {self.layers!r}")
-        for name in ("epochs", "batch"):
+        for name in ("epochs", "batch", "input_levels"):
             check_positive_int(f"Training {name}", getattr(self, name))
+        rate = self.learning_rate
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate < 1e3:
+            raise InputError(f"Training learning rate must be a positive number below 1000, "
+                             f"not {rate!r}")
 
 
 def _sign(x):
@@ -159,7 +166,7 @@ class _BitExactCounts:
 _COUNTS = dict(zip(COUNT_SOURCES, (_TableCounts, _BitExactCounts)))
 
 
-def export(network, input_threshold, metadata):
+def export(network, input_thresholds, metadata):
     """The :class:`BNNModel` of ``network``: weight bits and folded integer thresholds."""
     weights, thresholds = [], []
     for k, latent in enumerate(network.weights):
@@ -180,7 +187,7 @@ def export(network, input_threshold, metadata):
         weights.append(bits)
     return BNNModel(tuple(int(n) for n in [network.weights[0].shape[1],
                                             *(w.shape[0] for w in network.weights)]),
-                    tuple(weights), tuple(thresholds), float(input_threshold), metadata)
+                    tuple(weights), tuple(thresholds), input_thresholds, metadata)
 
 
 def _exact_labels(model, bits):
@@ -190,6 +197,7 @@ def _exact_labels(model, bits):
     return np.argmax((bits[:, None, :] == model.weights[-1][None]).sum(axis=2), axis=1)
 
 
+@threadpool_limits.wrap(limits=1)  # small matrices: one BLAS thread is fastest
 def train(dataset, options=TrainOptions(), *, engine=None, injection="table", progress=None):
     """Train on ``dataset`` (:class:`sim.bnn_data.Dataset`); return ``(model, history)``.
 
@@ -198,13 +206,22 @@ def train(dataset, options=TrainOptions(), *, engine=None, injection="table", pr
     the exported network's bit-exact accuracy on that engine as ``engine_test_accuracy``.
     ``progress(epoch, epochs, line)`` is called after every epoch with a summary line.
     """
-    layers = options.layers
-    if layers[0] != dataset.n_features or layers[-1] != dataset.n_classes:
-        raise InputError(f"Layers must start with the data set's {dataset.n_features} features "
-                         f"and end with its {dataset.n_classes} classes, not {layers!r}")
+    levels = options.input_levels
+    input_thresholds, inputs = dataset.input_thresholds(levels), dataset.n_features * levels
+    layers = options.layers or (inputs, *DEFAULT_HIDDEN, dataset.n_classes)
+    if layers[0] != inputs or layers[-1] != dataset.n_classes:
+        raise InputError(f"Layers must start with the data set's {inputs} input bits "
+                         f"({dataset.n_features} features x {levels} levels) and end with its "
+                         f"{dataset.n_classes} classes, not {layers!r}")
+    if options.shift and dataset.image_shape is None:
+        raise InputError(f"Shift needs images, and the features of {dataset.name} are not")
     if engine is not None and engine.model.layers != layers:
         raise InputError(f"Layers must be the engine's {engine.model.layers!r} to train for "
                          f"{engine.name}, not {layers!r}")
+    if engine is not None and engine.model.input_thresholds != input_thresholds:
+        raise InputError(f"Input thresholds must be the engine's "
+                         f"{engine.model.input_thresholds} to train for {engine.name}, not "
+                         f"{input_thresholds} ({levels} levels of {dataset.name})")
     if injection not in COUNT_SOURCES:
         raise InputError(f"Injection must be one of {', '.join(COUNT_SOURCES)}, "
                          f"not {injection!r}")
@@ -212,18 +229,23 @@ def train(dataset, options=TrainOptions(), *, engine=None, injection="table", pr
     rng = np.random.default_rng(options.seed)
     network = _Network.initial(layers, rng)
     optimiser = Adam(network.parameters(), options.learning_rate)
-    x_train, x_test = dataset.bits(dataset.x_train), dataset.bits(dataset.x_test)
+    x_train, x_test = (thermometer(x, input_thresholds) for x in (dataset.x_train, dataset.x_test))
     y_train = dataset.y_train
+    steps = options.epochs * -(-len(y_train) // options.batch)
     onehot = np.eye(layers[-1])[y_train]
     history, start = [], time.perf_counter()
     for epoch in range(1, options.epochs + 1):
         order = rng.permutation(len(y_train))
+        inputs = (thermometer(dataset.shifted(dataset.x_train, rng), input_thresholds)
+                  if options.shift else x_train)
         loss = 0.0
         for begin in range(0, len(order), options.batch):
             batch = order[begin:begin + options.batch]
+            decay = (1 + np.cos(np.pi * optimiser.step / steps)) / 2
+            optimiser.rate = options.learning_rate * decay
             if len(batch) < 2:  # batch statistics need two samples
                 continue
-            logits, cache = network.forward(2.0 * x_train[batch] - 1, training=True,
+            logits, cache = network.forward(2.0 * inputs[batch] - 1, training=True,
                                             momentum=options.momentum, counts=counts)
             logits -= logits.max(axis=1, keepdims=True)
             probabilities = np.exp(logits)
@@ -245,10 +267,11 @@ def train(dataset, options=TrainOptions(), *, engine=None, injection="table", pr
                      f"{record['train_accuracy']:.2%}, test {record['test_accuracy']:.2%}")
     seconds = time.perf_counter() - start
     metadata = {"dataset": dataset.name, "seed": options.seed, "epochs": options.epochs,
-                "layers": list(layers), "train_seconds": round(seconds, 2),
+                "layers": list(layers), "input_levels": levels, "shift": options.shift,
+                "learning_rate": options.learning_rate, "train_seconds": round(seconds, 2),
                 "test_samples": len(dataset.y_test),
                 "float_test_accuracy": history[-1]["test_accuracy"]}
-    model = export(network, dataset.input_threshold, metadata)
+    model = export(network, input_thresholds, metadata)
     model.metadata["test_accuracy"] = float(np.mean(_exact_labels(model, x_test) ==
                                                     dataset.y_test))
     if engine is not None:
@@ -258,14 +281,14 @@ def train(dataset, options=TrainOptions(), *, engine=None, injection="table", pr
     return model, history
 
 
-def train_for(engine, dataset, *, layers=None, epochs=TrainOptions.epochs,
-              seed=TrainOptions.seed, injection="table", progress=None):
-    """A model for ``engine``: trained exactly if all its popcounts are exact (``layers``
-    defaulting to :data:`DEFAULT_LAYERS`), else through its approximate popcounts (the
-    engine's own layers); see :func:`train`."""
+def train_for(engine, dataset, options=TrainOptions(), *, injection="table", progress=None):
+    """A model for ``engine``: trained exactly with ``options`` if all its popcounts are exact,
+    else through its approximate popcounts (the engine's own layers and input code); see
+    :func:`train`."""
     aware = engine.popcount != ("exact",) * len(engine.popcount)
-    options = TrainOptions(layers=layers or (engine.model.layers if aware else DEFAULT_LAYERS),
-                           epochs=epochs, seed=seed)
+    if aware:
+        options = replace(options, layers=options.layers or engine.model.layers,
+                          input_levels=len(engine.model.input_thresholds))
     model, _ = train(dataset, options, engine=engine if aware else None, injection=injection,
                      progress=progress)
     return model

@@ -12,9 +12,10 @@ The result is a new :class:`~hwgen.bnn_model.BNNModel`: saved, it is a weights f
 generator, the golden model and the predictor take like any other.
 """
 
+from dataclasses import replace
+
 import numpy as np
 
-from ..hwgen.bnn_model import BNNModel
 from ..hwgen.errors import InputError
 
 from .bnn_infer import infer_model, layer_counts
@@ -56,8 +57,7 @@ def tune_thresholds(config, dataset, *, source="table"):
     biases = neuron_biases(config, model.binarize(dataset.x_train), source=source)
     thresholds = tuple(np.clip(trained + np.rint(bias).astype(np.int64), 0, n_in + 1)
                        for trained, bias, n_in in zip(model.thresholds, biases, model.layers))
-    tuned = BNNModel(model.layers, model.weights, thresholds, model.input_threshold,
-                     dict(model.metadata))
+    tuned = replace(model, thresholds=thresholds, metadata=dict(model.metadata))
     bits, labels = model.binarize(dataset.x_test), dataset.y_test
     exact_chunks = config.exact().chunks
     tuned.metadata.update(

@@ -1,4 +1,21 @@
-"""Trained networks shipped with axbnn.
+"""Trained networks shipped with axbnn, and the one command that rebuilds each bit for bit.
 
-``digits.npz`` is rebuilt by ``axbnn train -o hwgen/models/digits.npz``.
+``digits`` fills the folded UP5K engine (its weights fit the 120 kbit of block RAM); ``digits-small``
+is small enough to unroll on an ECP5-85k. Both read the digits data set through a thermometer
+code of their input thresholds (see :mod:`hwgen.bnn_model`).
 """
+
+from pathlib import Path
+
+__all__ = ["SHIPPED_MODELS", "RECIPES"]
+
+SHIPPED_MODELS = {name: Path(__file__).parent / f"{name}.npz" for name in ("digits", "digits-small")}
+
+#: ``axbnn`` arguments that rebuild each shipped model (same hash; metadata such as the time
+#: taken differs), run from the project's root.
+RECIPES = {
+    "digits": "train --levels 3 --layers 192,256,256,10 --shift --epochs 80 --seed 0 "
+              "-o hwgen/models/digits.npz",
+    "digits-small": "train --levels 2 --layers 128,64,10 --shift --epochs 80 --seed 0 "
+                    "-o hwgen/models/digits-small.npz",
+}

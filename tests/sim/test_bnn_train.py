@@ -20,7 +20,7 @@ def test_export_folds_batch_norm_exactly():
     network.beta[0] = np.array([0.3, 0.2, 0.5, -0.5, -4.0, 0.1, 0.0, -0.3, 9.0])
     network.mean[0] = rng.normal(0, 2, 9)
     network.var[0] = rng.uniform(0.5, 4, 9)
-    model = export(network, 0.5, {})
+    model = export(network, (0.5,), {})
     bits = rng.integers(0, 2, (500, 12), dtype=np.uint8)
     # The float network's hidden decisions, in plain arithmetic.
     z = (2.0 * bits - 1) @ np.where(network.weights[0] >= 0, 1.0, -1.0).T
@@ -33,7 +33,7 @@ def test_training_on_toy_data_exports_what_it_learned():
     rng = np.random.default_rng(0)
     x = rng.integers(0, 2, (400, 16)).astype(float)
     y = (x[:, :8].sum(axis=1) > x[:, 8:].sum(axis=1)).astype(np.int64)
-    dataset = Dataset("toy", x[:300], y[:300], x[300:], y[300:], 0.5)
+    dataset = Dataset("toy", x[:300], y[:300], x[300:], y[300:], 1.0)
     lines = []
     model, history = train(dataset, TrainOptions(layers=(16, 32, 2), epochs=15),
                            progress=lambda epoch, epochs, line: lines.append(line))
@@ -60,9 +60,32 @@ def test_digits_golden_inference():
 
 
 def test_layers_must_fit_the_data():
-    with pytest.raises(ValueError, match=r"^Layers must start with the data set's 64 features "
-                                         r"and end with its 10 classes, not \(64, 32, 9\)$"):
-        train(load_dataset(), TrainOptions(layers=(64, 32, 9), epochs=1))
+    with pytest.raises(ValueError, match=r"^Layers must start with the data set's 128 input bits "
+                                         r"\(64 features x 2 levels\) and end with its 10 "
+                                         r"classes, not \(64, 32, 10\)$"):
+        train(load_dataset(), TrainOptions(layers=(64, 32, 10), epochs=1, input_levels=2))
+    toy = Dataset("toy", np.zeros((4, 3)), np.arange(4), np.zeros((2, 3)), np.arange(2), 1.0)
+    with pytest.raises(ValueError, match=r"^Shift needs images, and the features of toy are "
+                                         r"not$"):
+        train(toy, TrainOptions(epochs=1, shift=True))
+
+
+def test_thermometer_levels_spread_over_the_full_scale():
+    digits = load_dataset()
+    assert digits.input_thresholds(1) == (8.0,)
+    assert digits.input_thresholds(3) == (4.0, 8.0, 12.0)
+
+
+def test_shifted_images_move_by_at_most_a_pixel():
+    """Every shifted image is its original moved by one of the nine offsets, zeros coming in."""
+    digits = load_dataset()
+    images = digits.x_train[:200]
+    shifted = digits.shifted(images, np.random.default_rng(0)).reshape(-1, 8, 8)
+    padded = np.pad(images.reshape(-1, 8, 8), ((0, 0), (1, 1), (1, 1)))
+    offsets = [[np.array_equal(s, p[dy:dy + 8, dx:dx + 8]) for dy in range(3) for dx in range(3)]
+               for s, p in zip(shifted, padded)]
+    assert all(any(row) for row in offsets)
+    assert len({row.index(True) for row in offsets}) == 9
 
 
 def test_data_file_errors(tmp_path):
@@ -97,7 +120,7 @@ def test_approximation_aware_training_beats_exact_training_on_the_engine(injecti
     dataset, options = load_dataset(), TrainOptions(epochs=20)
     engine = parse_design("bnn-digits-maj_not-l1")
     exact, _ = train(dataset, options)
-    bits = dataset.bits(dataset.x_test)
+    bits = exact.binarize(dataset.x_test)
     on_engine = np.mean(infer_model(exact, engine.chunks, bits)["labels"] == dataset.y_test)
     aware, _ = train(dataset, options, engine=engine, injection=injection)
     assert aware.metadata["engine"] == engine.name
