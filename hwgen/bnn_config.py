@@ -135,8 +135,14 @@ class BNNConfig(_Design):
 
     @property
     def model_name(self):
+        """A shipped model's name, else the file's stem (marked ``_user`` where it would pass
+        for a shipped model's)."""
         weights = str(self.weights)
-        return weights if weights in SHIPPED_MODELS else Path(weights).stem
+        if weights in SHIPPED_MODELS:
+            return weights
+        path = Path(weights)
+        shipped = SHIPPED_MODELS.get(path.stem)
+        return f"{path.stem}_user" if shipped and path.resolve() != shipped else path.stem
 
     @property
     def chunks(self):

@@ -58,8 +58,9 @@ class _Design:
 
     @property
     def top_name(self):
-        """Verilog module name: the design name with ``-`` as ``_``."""
-        return self.name.replace("-", "_")
+        """Verilog module name: the design name with every character other than an ASCII
+        letter, digit or ``_`` (``-``, ``+``, and whatever a model file's name holds) as ``_``."""
+        return re.sub(r"[^A-Za-z0-9_]", "_", self.name)
 
     @property
     def input_bits(self):

@@ -39,7 +39,7 @@ def small_model(tmp_path_factory):
         row[-2:] = (0, n_in + 1)  # past the eight a fault raises
         thresholds.append(row)
     path = tmp_path_factory.mktemp("model") / "small.npz"
-    BNNModel(SMALL_LAYERS, weights, tuple(thresholds), 0.5).save(path)
+    BNNModel(SMALL_LAYERS, weights, tuple(thresholds), (0.5,)).save(path)
     return str(path)
 
 
