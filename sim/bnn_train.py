@@ -206,6 +206,9 @@ def train(dataset, options=TrainOptions(), *, engine=None, injection="table", pr
     the exported network's bit-exact accuracy on that engine as ``engine_test_accuracy``.
     ``progress(epoch, epochs, line)`` is called after every epoch with a summary line.
     """
+    if injection not in COUNT_SOURCES:
+        raise InputError(f"Injection must be one of {', '.join(COUNT_SOURCES)}, "
+                         f"not {injection!r}")
     levels = options.input_levels
     input_thresholds, inputs = dataset.input_thresholds(levels), dataset.n_features * levels
     layers = options.layers or (inputs, *DEFAULT_HIDDEN, dataset.n_classes)
@@ -222,9 +225,6 @@ def train(dataset, options=TrainOptions(), *, engine=None, injection="table", pr
         raise InputError(f"Input thresholds must be the engine's "
                          f"{engine.model.input_thresholds} to train for {engine.name}, not "
                          f"{input_thresholds} ({levels} levels of {dataset.name})")
-    if injection not in COUNT_SOURCES:
-        raise InputError(f"Injection must be one of {', '.join(COUNT_SOURCES)}, "
-                         f"not {injection!r}")
     counts = _COUNTS[injection](engine, options.seed) if engine is not None else None
     rng = np.random.default_rng(options.seed)
     network = _Network.initial(layers, rng)

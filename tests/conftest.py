@@ -9,6 +9,7 @@ external tools a test runs: it skips, naming the tool, where one is missing.
 import os
 
 import pytest
+from hypothesis import settings
 
 from axbnn.flows.simulators import SIMULATORS, available_simulators, simulator_version
 from axbnn.flows.tools import TOOLS, resolve_tool
@@ -16,6 +17,11 @@ from axbnn.hwgen.designs import parse_design
 from axbnn.hwgen.errors import FlowError
 from axbnn.sim.bnn_data import load_dataset
 from axbnn.sim.mlp_train import MLPOptions, train_float
+
+# Hypothesis' per-example deadline times the machine, not the code: timing belongs in the
+# benchmarks, and a busy machine must not fail a property test.
+settings.register_profile("axbnn", deadline=None)
+settings.load_profile("axbnn")
 
 
 def missing_tool(tool):
