@@ -15,10 +15,11 @@ Amaranth generator (:mod:`hwgen.popcount`) and the NumPy model (:mod:`sim.popcou
 same plan, so they cannot disagree on wiring, only on arithmetic, which the tests check.
 
 A counter plan (``counter`` one of :data:`~hwgen.fa_variants.COUNTERS`) spends approximation
-where LUT fabrics pay for it: its first level packs the inputs into counters of one LUT4 (or
-LUT3) per output bit, and the counters' words are added by the same balanced tree of exact
-ripple-carry adders as ``chain``. The counters' mean error is compensated by constant ones,
-taken as carry-ins (free on a carry chain) in the column the words start at: the plan's
+where LUT fabrics pay for it: its first level packs the inputs into counters of one LUT4 per
+output bit, whose results exact ripple-carry adders add (``maj4``'s bits through the ``chain``
+tree, ``sat4``'s two-bit words through a balanced tree of word adders). The counters' mean
+error is compensated by constant ones, taken as carry-ins in the column the words start at
+(a constant input, which synthesis folds into the adder's LUT or carry): the plan's
 :attr:`CompressorPlan.constants` are wires of fixed value.
 
 This module imports no Amaranth.
@@ -245,7 +246,7 @@ def _word_tree(builder, words, carry_ins):
 def _counter_tree(builder, n_inputs, counter):
     """Counters over the inputs, then exact word adders; returns (result bits, levels).
 
-    A counter without a sum (``maj3``, ``maj4``) writes one bit of column 1, which an exact
+    A counter without a sum (``maj4``) writes one bit of column 1, which an exact
     chain tree counts; the inputs left over below a whole counter are added exactly in column
     0, where the result's lowest bit stays. ``sat4``'s two-bit words go through a balanced tree
     of word adders. Constant ones in the words' lowest column cancel the counters' mean error

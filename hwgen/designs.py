@@ -12,8 +12,8 @@ Names::
                                                      bnn-digits-maj_not-c3, bnn-digits-unrolled
 
 ``<tree>`` is ``chain``, ``wallace`` or ``dadda``; ``-p<k>`` registers every k tree levels.
-``<counter>`` (``maj3``, ``maj4``, ``sat4``) is a first level of approximate counters under exact
-carry-chain word adders, its mean error compensated (:mod:`hwgen.fa_variants`).
+``<counter>`` (``maj4``, ``sat4``) is a first level of approximate counters under exact carry-chain
+word adders, its mean error compensated (:mod:`hwgen.fa_variants`).
 A BNN engine's ``<style>`` is ``folded`` (the default) or ``unrolled``, its ``<plan>`` a popcount
 name after its width (``maj_not-c3``), each for every layer or one per layer joined by ``+``;
 ``digits`` is the shipped model.

@@ -101,8 +101,7 @@ def test_chain_tree_adds_words_with_a_carry_in():
 
 # Counter plans: what a counter stands for, by the number of its inputs set, from
 # fa_variants' table, and the bits it writes (sum, carry) or (carry,).
-COUNTER_VALUE = {"maj3": lambda ones: 2 * (ones >= 2), "maj4": lambda ones: 2 * (ones >= 2),
-                 "sat4": lambda ones: min(ones, 3)}
+COUNTER_VALUE = {"maj4": lambda ones: 2 * (ones >= 2), "sat4": lambda ones: min(ones, 3)}
 COUNTER_PLANS = [(width, counter) for counter in COUNTERS
                  for width in [4, 5, 6, 7, 8, 9, 12, 13, 31, 32, 33, 64, 100]]
 

@@ -82,7 +82,7 @@ def test_messages():
     with pytest.raises(ValueError, match=r"^Popcount tree must be one of chain, dadda, wallace, "
                                          r"not 'ripple'$"):
         PopcountConfig(8, tree="ripple")
-    with pytest.raises(ValueError, match=r"^Popcount counter must be one of maj3, maj4, sat4, "
+    with pytest.raises(ValueError, match=r"^Popcount counter must be one of maj4, sat4, "
                                          r"not 'maj5'$"):
         PopcountConfig(8, counter="maj5")
     with pytest.raises(ValueError, match=r"^Popcount counter must go with exact full adders on "

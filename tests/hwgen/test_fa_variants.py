@@ -43,9 +43,8 @@ def test_error_statistics(variant):
 
 
 # Counters against plain arithmetic on the number of inputs set: (sum + 2 * carry) by count.
-COUNTER_VALUES = {"maj3": lambda ones: 2 * (ones >= 2), "maj4": lambda ones: 2 * (ones >= 2),
-                  "sat4": lambda ones: min(ones, 3)}
-COUNTER_MEAN_ERRORS = {"maj3": -1 / 2, "maj4": -5 / 8, "sat4": -1 / 16}
+COUNTER_VALUES = {"maj4": lambda ones: 2 * (ones >= 2), "sat4": lambda ones: min(ones, 3)}
+COUNTER_MEAN_ERRORS = {"maj4": -5 / 8, "sat4": -1 / 16}
 
 
 @pytest.mark.parametrize("counter", COUNTERS)
