@@ -254,6 +254,10 @@ def _counter_tree(builder, n_inputs, counter):
     """
     arity, has_sum = COUNTERS[counter]
     groups, base = n_inputs // arity, 0 if has_sum else 1
+    if has_sum:
+        # Words of column 0 take an input as every adder's carry-in, one cell a bit like
+        # the rest of a chain: n = groups * arity + groups - 1.
+        groups = max((n_inputs + 1) // (arity + 1), 1)
     words = [_Word(builder.add_counter(counter, range(group * arity, (group + 1) * arity), 1),
                    3 if has_sum else 1, 1, base) for group in range(groups)]
     spare = list(range(groups * arity, n_inputs))

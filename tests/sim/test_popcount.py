@@ -66,10 +66,10 @@ def test_counter_plan_against_arithmetic_exhaustively(counter, width):
     # (at least two of them as 2 for majorities, at most 3 for sat4), the rest exactly, plus
     # the compensation the plan counts for no input set.
     plan = PopcountConfig(width, counter=counter).plan
-    arity = COUNTERS[counter][0]
+    taken = plan.count("counter") * COUNTERS[counter][0]  # the first inputs
     bits = ((np.arange(1 << width)[:, None] >> np.arange(width)) & 1).astype(np.uint8)
-    groups = bits[:, :width // arity * arity].reshape(len(bits), -1, arity).sum(axis=2)
+    groups = bits[:, :taken].reshape(len(bits), -1, COUNTERS[counter][0]).sum(axis=2)
     counted = np.minimum(groups, 3) if counter == "sat4" else 2 * (groups >= 2)
-    expected = counted.sum(axis=1) + bits[:, width // arity * arity:].sum(axis=1)
+    expected = counted.sum(axis=1) + bits[:, taken:].sum(axis=1)
     counts = popcount(bits, plan=plan)
     assert (counts - expected == counts[0]).all()
