@@ -14,10 +14,21 @@ generator can emit it as one ``+`` for the synthesis tool to map onto a carry ch
 Amaranth generator (:mod:`hwgen.popcount`) and the NumPy model (:mod:`sim.popcount`) walk the
 same plan, so they cannot disagree on wiring, only on arithmetic, which the tests check.
 
+A counter plan (``counter`` one of :data:`~hwgen.fa_variants.COUNTERS`) spends approximation
+where LUT fabrics pay for it: its first level packs the inputs into counters of one LUT4 per
+output bit, whose results exact ripple-carry adders add (``maj4``'s bits through the ``chain``
+tree, ``sat4``'s two-bit words through a balanced tree of word adders). The counters' mean
+error is compensated by constant ones, taken as carry-ins in the column the words start at
+(a constant input, which synthesis folds into the adder's LUT or carry): the plan's
+:attr:`CompressorPlan.constants` are wires of fixed value.
+
 This module imports no Amaranth.
 """
 
 from dataclasses import dataclass
+from math import floor
+
+from .fa_variants import COUNTERS, counter_mean_error
 
 __all__ = ["Adder", "CompressorPlan", "build_plan", "TREES"]
 
@@ -29,7 +40,8 @@ class Adder:
     """One node of the tree.
 
     ``inputs`` has three wires for a full adder, two for a half adder. ``variant`` names the
-    full-adder variant (``"exact"`` or one of the approximate ones); half adders are always exact.
+    full-adder variant (``"exact"`` or one of the approximate ones) or the counter; half adders
+    are always exact. A counter without a low output bit has ``sum`` ``None``.
     ``level`` counts reduction stages from 1; the final ripple-carry stage is the last level.
     """
     inputs: tuple
@@ -40,8 +52,12 @@ class Adder:
     variant: str = "exact"
 
     @property
+    def is_counter(self):
+        return self.variant in COUNTERS
+
+    @property
     def is_full(self):
-        return len(self.inputs) == 3
+        return len(self.inputs) == 3 and not self.is_counter
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,7 @@ class CompressorPlan:
 
     ``chains`` lists ripple-carry chains as tuples of adder indices, least significant first:
     every adder after the first reads the previous one's carry as its last input.
+    ``constants`` holds ``(wire, value)`` pairs: wires of a fixed bit, not computed by an adder.
     """
     n_inputs: int
     n_wires: int
@@ -57,17 +74,20 @@ class CompressorPlan:
     outputs: tuple
     levels: int
     chains: tuple = ()
+    constants: tuple = ()
 
     @property
     def out_width(self):
         return len(self.outputs)
 
     def count(self, kind="all"):
-        """Number of adders: ``kind`` is ``"all"``, ``"full"``, ``"half"`` or ``"approximate"``."""
+        """Number of adders: ``kind`` is ``"all"``, ``"full"``, ``"half"``, ``"counter"`` or
+        ``"approximate"`` (approximate full adders and counters)."""
         select = {
             "all":         lambda adder: True,
             "full":        lambda adder: adder.is_full,
-            "half":        lambda adder: not adder.is_full,
+            "half":        lambda adder: len(adder.inputs) == 2,
+            "counter":     lambda adder: adder.is_counter,
             "approximate": lambda adder: adder.variant != "exact",
         }[kind]
         return sum(1 for adder in self.adders if select(adder))
@@ -86,26 +106,48 @@ class _Builder:
         self.n_wires = n_inputs
         self.adders = []
         self.chains = []
+        self.constants = []
         self._is_approximate = is_approximate
         self._variant = variant
 
+    def _wire(self):
+        self.n_wires += 1
+        return self.n_wires - 1
+
     def add(self, inputs, column, level):
-        sum_wire, carry_wire = self.n_wires, self.n_wires + 1
-        self.n_wires += 2
+        sum_wire, carry_wire = self._wire(), self._wire()
         variant = "exact"
         if len(inputs) == 3 and self._is_approximate(column, level):
             variant = self._variant
         self.adders.append(Adder(tuple(inputs), sum_wire, carry_wire, column, level, variant))
         return sum_wire, carry_wire
 
-    def add_chain(self, operands, level):
-        """A ripple-carry chain over ``operands[column]`` (wire lists, carry-in last in column 0).
+    def add_counter(self, counter, inputs, level):
+        """A ``counter`` over input bits; returns its word (wires, lowest column first)."""
+        has_sum = COUNTERS[counter][1]
+        sum_wire = self._wire() if has_sum else None
+        carry_wire = self._wire()
+        self.adders.append(Adder(tuple(inputs), sum_wire, carry_wire, 0, level, counter))
+        return [sum_wire, carry_wire] if has_sum else [carry_wire]
+
+    def constant(self, value):
+        """A wire of fixed ``value``: zeros share one, each one is a bit of its own."""
+        for wire, fixed in self.constants:
+            if value == fixed == 0:
+                return wire
+        wire = self._wire()
+        self.constants.append((wire, value))
+        return wire
+
+    def add_chain(self, operands, level, base=0):
+        """A ripple-carry chain over ``operands[i]``, the wire lists of column ``base + i``
+        (carry-in last in the first).
 
         Every column's operands plus the carry from below go through one adder; a column left
         with one bit passes it through and ends the chain. Returns one result wire per column.
         """
         outputs, carry, chain = [], [], []
-        for column, bits in enumerate(operands):
+        for column, bits in enumerate(operands, base):
             bits = list(bits) + carry
             if len(bits) == 1:
                 outputs.append(bits[0])
@@ -152,31 +194,108 @@ def _reduce_stage(builder, columns, level, target):
     return next_columns[:len(columns)]
 
 
-def _chain_tree(builder, wires):
-    """Counts ``wires`` as ``carry_in + left + right`` recursively; returns (result, level)."""
+@dataclass(frozen=True)
+class _Word:
+    """Wires of consecutive columns from ``base``, lowest first; ``top`` bounds the value they
+    hold in units of that column."""
+    wires: list
+    top: int
+    level: int
+    base: int = 0
+
+
+def _add_words(builder, left, right, carry_in, level):
+    """``left + right (+ carry_in)`` as one ripple-carry chain, no wider than its value needs."""
+    top = left.top + right.top + (carry_in is not None)
+    width = top.bit_length()
+    operands = [left.wires[column:column + 1] + right.wires[column:column + 1]
+                for column in range(width)]
+    if carry_in is not None:
+        operands[0].append(carry_in)
+    wires = builder.add_chain(operands, level, left.base)[:width]
+    return _Word(wires, top, level, left.base)
+
+
+def _chain_tree(builder, wires, base=0, level=0):
+    """Counts ``wires`` of column ``base``, known at ``level``, as ``carry_in + left + right``
+    recursively (carry-ins from the front of ``wires`` first); returns their word."""
     if len(wires) == 1:
-        return list(wires), 0
+        return _Word(list(wires), 1, level, base)
     if len(wires) <= 3:
-        return builder.add_chain([list(wires), []], 1), 1
+        return _Word(builder.add_chain([list(wires), []], level + 1, base), len(wires),
+                     level + 1, base)
     carry_in, rest = wires[0], wires[1:]
     half = (len(rest) + 1) // 2
-    left, left_level = _chain_tree(builder, rest[:half])
-    right, right_level = _chain_tree(builder, rest[half:])
-    level = max(left_level, right_level) + 1
-    # Exact sums fit len(wires).bit_length() bits, so the chain needs no column above them.
-    width = len(wires).bit_length()
-    operands = [left[column:column + 1] + right[column:column + 1] for column in range(width)]
-    operands[0].append(carry_in)
-    return builder.add_chain(operands, level)[:width], level
+    left = _chain_tree(builder, rest[:half], base, level)
+    right = _chain_tree(builder, rest[half:], base, level)
+    return _add_words(builder, left, right, carry_in, max(left.level, right.level) + 1)
+
+
+def _word_tree(builder, words, carry_ins):
+    """Adds ``words`` in a balanced tree of ripple-carry adders, each taking one of
+    ``carry_ins`` (wires of the words' lowest column) while any remain; returns the sum."""
+    if len(words) == 1:
+        return words[0]
+    half = (len(words) + 1) // 2
+    left = _word_tree(builder, words[:half], carry_ins)
+    right = _word_tree(builder, words[half:], carry_ins)
+    carry_in = carry_ins.pop() if carry_ins else None
+    return _add_words(builder, left, right, carry_in, max(left.level, right.level) + 1)
+
+
+def _counter_tree(builder, n_inputs, counter):
+    """Counters over the inputs, then exact word adders; returns (result bits, levels).
+
+    A counter without a sum (``maj4``) writes one bit of column 1, which an exact
+    chain tree counts; the inputs left over below a whole counter are added exactly in column
+    0, where the result's lowest bit stays. ``sat4``'s two-bit words go through a balanced tree
+    of word adders. Constant ones in the words' lowest column cancel the counters' mean error
+    to the nearest unit of that column; they go first, where they become carry-ins.
+    """
+    arity, has_sum = COUNTERS[counter]
+    groups, base = n_inputs // arity, 0 if has_sum else 1
+    if has_sum:
+        # Words of column 0 take an input as every adder's carry-in, one cell a bit like
+        # the rest of a chain: n = groups * arity + groups - 1.
+        groups = max((n_inputs + 1) // (arity + 1), 1)
+    words = [_Word(builder.add_counter(counter, range(group * arity, (group + 1) * arity), 1),
+                   3 if has_sum else 1, 1, base) for group in range(groups)]
+    spare = list(range(groups * arity, n_inputs))
+    loss, low = -groups * counter_mean_error(counter), []
+    if not has_sum:
+        if not spare:
+            # No input is left for the lowest result bit: it takes the odd unit of the loss.
+            odd = floor(loss + 0.5) & 1
+            low, loss = [builder.constant(odd)], loss - odd
+        elif len(spare) == 1:
+            low, spare = spare, []
+        else:
+            low, carry = builder.add_chain([spare, []], 1)
+            low, spare = [low], [carry]
+    compensation = floor(loss / (1 << base) + 0.5)
+    carry_ins = spare + [builder.constant(1) for _ in range(compensation)]
+    if has_sum:
+        while len(carry_ins) > len(words) - 1:
+            words.append(_Word([carry_ins.pop(0)], 1, 0, base))
+        total = _word_tree(builder, words, carry_ins)
+    else:
+        total = _chain_tree(builder, carry_ins[::-1] + [word.wires[0] for word in words],
+                            base, level=1)
+    outputs = (low + total.wires)[:n_inputs.bit_length()]
+    if len(outputs) < n_inputs.bit_length():
+        zero = builder.constant(0)
+        outputs += [zero] * (n_inputs.bit_length() - len(outputs))
+    return outputs, total.level
 
 
 def build_plan(n_inputs, *, tree="dadda", variant="exact", approx_columns=None,
-               approx_levels=None):
+               approx_levels=None, counter=None):
     """Build the compressor tree of an ``n_inputs``-bit popcount.
 
     Full adders become ``variant`` where they lie in one of the ``approx_columns`` lowest-weight
     columns, or in one of the first ``approx_levels`` levels; with neither given, every full adder
-    does. Arguments are validated by :class:`hwgen.config.Popcount`.
+    does. A ``counter`` first level (``chain`` tree only) takes whole groups of inputs; a popcount
+    narrower than one counter has none. Arguments are validated by :class:`hwgen.config.Popcount`.
     """
     if approx_columns is not None:
         is_approximate = lambda column, level: column < approx_columns
@@ -186,12 +305,15 @@ def build_plan(n_inputs, *, tree="dadda", variant="exact", approx_columns=None,
         is_approximate = lambda column, level: True
     builder = _Builder(n_inputs, is_approximate, variant)
 
-    if tree == "chain":
-        outputs, levels = _chain_tree(builder, list(range(n_inputs)))
+    if counter is not None and n_inputs >= COUNTERS[counter][0]:
+        outputs, levels = _counter_tree(builder, n_inputs, counter)
+    elif tree == "chain":
+        total = _chain_tree(builder, list(range(n_inputs)))
+        outputs, levels = total.wires, total.level
     else:
         outputs, levels = _compress(builder, n_inputs, tree)
     return CompressorPlan(n_inputs, builder.n_wires, tuple(builder.adders), tuple(outputs),
-                          levels, tuple(builder.chains))
+                          levels, tuple(builder.chains), tuple(builder.constants))
 
 
 def _compress(builder, n_inputs, tree):

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 
 from .compressor_plan import TREES, build_plan
-from .fa_variants import APPROXIMATE_FA_VARIANTS, FA_VARIANTS
+from .fa_variants import APPROXIMATE_FA_VARIANTS, COUNTERS, FA_VARIANTS
 from .multiplier_plan import BLOCK_TYPES
 
 __all__ = ["Port", "FullAdderConfig", "PopcountConfig", "MultiplierConfig", "AdderConfig",
@@ -21,9 +21,10 @@ __all__ = ["Port", "FullAdderConfig", "PopcountConfig", "MultiplierConfig", "Add
 ADDER_KINDS = ("ripple", "loa") + APPROXIMATE_FA_VARIANTS
 MAX_POPCOUNT_WIDTH = 4096
 MAX_ADDER_WIDTH = 32
-#: A popcount plan as named after the width: ``<fa>[-c<k>|-l<L>][-<tree>][-p<k>]``.
+#: A popcount plan as named after the width: ``<fa>[-c<k>|-l<L>][-<tree>][-p<k>]``, or
+#: ``<counter>[-p<k>]`` for a first level of counters.
 POPCOUNT_PLAN = r"([a-z0-9_]+)(?:-c(\d+)|-l(\d+))?(?:-(chain|dadda|wallace))?(?:-p(\d+))?"
-_PLAN_FORM = "<fa>[-c<k>|-l<L>][-<tree>][-p<k>]"
+_PLAN_FORM = "<fa>[-c<k>|-l<L>][-<tree>][-p<k>] or <counter>[-p<k>]"
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,10 @@ class PopcountConfig(_Design):
     ``tree`` defaults to what maps best on FPGAs: exact adders sit on carry chains (``chain``,
     about one LUT per bit removed), approximate majority nodes fold into LUTs and merge across
     levels (``wallace``).
+
+    ``counter`` (one of :data:`~hwgen.fa_variants.COUNTERS`, exact full adders, ``chain``
+    tree) puts a first level of approximate counters under the exact word adders, their mean
+    error compensated by constants (:mod:`hwgen.compressor_plan`).
     """
     width: int
     fa: str = "exact"
@@ -154,6 +159,7 @@ class PopcountConfig(_Design):
     tree: str = None
     xnor: bool = False
     pipeline: int = None
+    counter: str = None
     family = "popcount"
     NAME = re.compile(rf"(popcount|xnorpop)-(\d+)-({POPCOUNT_PLAN})")
     NAME_FORMS = {"popcount": f"popcount-<N>-{_PLAN_FORM}",
@@ -170,12 +176,19 @@ class PopcountConfig(_Design):
         if self.approx_columns is not None and self.approx_levels is not None:
             raise ValueError("Popcount takes approx_columns or approx_levels, not both")
         limited = self.approx_columns if self.approx_columns is not None else self.approx_levels
+        if self.counter is not None:
+            _check_choice("Popcount counter", self.counter, tuple(COUNTERS))
+            if limited is not None:
+                raise ValueError("Popcount counter takes no approx_columns or approx_levels")
+            if (self.fa, self.tree) != ("exact", "chain"):
+                raise ValueError("Popcount counter must go with exact full adders on the chain "
+                                 f"tree, not {self.fa!r} on {self.tree!r}")
         if limited is not None and self.fa == "exact":
             raise ValueError("Popcount approx_columns and approx_levels need an approximate "
                              f"full-adder variant, not {self.fa!r}")
         if self.approx_columns is not None:
             _check_int("Popcount approx_columns", self.approx_columns, 1, self.out_width)
-        levels = max(build_plan(self.width, tree=self.tree).levels, 1)
+        levels = max(build_plan(self.width, tree=self.tree, counter=self.counter).levels, 1)
         if self.approx_levels is not None:
             _check_int("Popcount approx_levels", self.approx_levels, 1, levels)
         if self.pipeline is not None:
@@ -192,14 +205,15 @@ class PopcountConfig(_Design):
         if match is None:
             raise ValueError(f"Popcount plan must look like {_PLAN_FORM}, not {plan!r}")
         fa, columns, levels, tree, pipeline = match.groups()
+        fa, counter = ("exact", fa) if fa in COUNTERS else (fa, None)
         return cls(width, fa=fa, approx_columns=_optional_int(columns),
                    approx_levels=_optional_int(levels), tree=tree, xnor=xnor,
-                   pipeline=_optional_int(pipeline))
+                   pipeline=_optional_int(pipeline), counter=counter)
 
     @property
     def plan_name(self):
-        """The name after the width: ``maj_not-c3``, ``exact``, ..."""
-        name = self.fa
+        """The name after the width: ``maj_not-c3``, ``exact``, ``sat4``, ..."""
+        name = self.counter or self.fa
         if self.approx_columns is not None:
             name += f"-c{self.approx_columns}"
         if self.approx_levels is not None:
@@ -235,6 +249,8 @@ class PopcountConfig(_Design):
             adders = f"{self.fa} full adders in the {self.approx_columns} lowest columns"
         if self.approx_levels is not None:
             adders = f"{self.fa} full adders in the first {self.approx_levels} levels"
+        if self.counter is not None:
+            adders = f"{self.counter} counters, then exact full adders"
         unit = "XNOR-popcount" if self.xnor else "popcount"
         pipeline = ""
         if self.pipeline is not None:
@@ -248,7 +264,7 @@ class PopcountConfig(_Design):
         the exact plan one would otherwise build.
         """
         return self.replace(fa="exact", approx_columns=None, approx_levels=None, tree=None,
-                            pipeline=None)
+                            pipeline=None, counter=None)
 
     @property
     def out_width(self):
@@ -258,13 +274,15 @@ class PopcountConfig(_Design):
     def structure(self):
         plan = self.plan
         return {"full_adders": plan.count("full"), "half_adders": plan.count("half"),
-                "approximate_full_adders": plan.count("approximate"), "levels": plan.levels}
+                "approximate_full_adders": plan.count("approximate") - plan.count("counter"),
+                "counters": plan.count("counter"), "levels": plan.levels}
 
     @cached_property
     def plan(self):
         """The :class:`~hwgen.compressor_plan.CompressorPlan` both generator and model walk."""
         return build_plan(self.width, tree=self.tree, variant=self.fa,
-                          approx_columns=self.approx_columns, approx_levels=self.approx_levels)
+                          approx_columns=self.approx_columns, approx_levels=self.approx_levels,
+                          counter=self.counter)
 
     @property
     def inputs(self):

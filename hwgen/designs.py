@@ -4,6 +4,7 @@ Names::
 
     fa-<variant>                                     fa-maj_not
     popcount-<N>-<fa>[-c<k>|-l<L>][-<tree>][-p<k>]   popcount-256-maj_not-c3, popcount-256-exact-p2
+    popcount-<N>-<counter>[-p<k>]                    popcount-64-maj4, popcount-32-sat4
     xnorpop-<N>-<fa>[-c<k>|-l<L>][-<tree>][-p<k>]    xnorpop-64-exact
     mul8-<four digits 0-3>, smul8-<digits>           mul8-3330, smul8-2220
     add-<bits>-ripple, add-<bits>-<kind>-<k>         add-16-loa-4, add-16-maj_not-4
@@ -12,6 +13,8 @@ Names::
                                                      bnn-digits-small-unrolled
 
 ``<tree>`` is ``chain``, ``wallace`` or ``dadda``; ``-p<k>`` registers every k tree levels.
+``<counter>`` (``maj4``, ``sat4``) is a first level of approximate counters under exact carry-chain
+word adders, its mean error compensated (:mod:`hwgen.fa_variants`).
 A BNN engine's ``<style>`` is ``folded`` (the default) or ``unrolled``, its ``<plan>`` a popcount
 name after its width (``maj_not-c3``), each for every layer or one per layer joined by ``+``;
 ``<model>`` is a shipped model, ``digits`` or ``digits-small`` (:mod:`hwgen.models`).

@@ -4,7 +4,7 @@ from amaranth.hdl import Cat, Const, Module, Signal
 
 from .component import DesignComponent
 from .config import PopcountConfig
-from .fa_variants import full_adder_equations
+from .fa_variants import node_equations
 
 __all__ = ["Popcount", "XNORPopcount", "popcount_component"]
 
@@ -19,8 +19,9 @@ class Popcount(DesignComponent):
 
     Combinational unless ``config.pipeline`` is set; then ``count`` follows ``a`` by
     ``config.latency`` cycles of the ``sync`` domain, one result per cycle. Every adder of the
-    plan becomes two named signals, ``s{level}_{column}_{index}`` and ``c...``, and every
-    exact ripple-carry run one ``+`` (signal ``w{index}``), so the netlist reads against the plan.
+    plan becomes two named signals, ``s{level}_{column}_{index}`` and ``c...`` (a counter without
+    a sum only the second), and every exact ripple-carry run one ``+`` (signal ``w{index}``), so
+    the netlist reads against the plan.
     """
 
     config_class = PopcountConfig
@@ -32,6 +33,8 @@ class Popcount(DesignComponent):
         wires = _StagedWires(m, plan.n_wires)
         for index in range(plan.n_inputs):
             wires.define(index, self.a[index], stage=0)
+        for wire, value in plan.constants:
+            wires.define(wire, Const(value), stage=None)
         runs = {run[0]: run for run in _exact_runs(plan)}
         index = 0
         while index < len(plan.adders):
@@ -43,15 +46,13 @@ class Popcount(DesignComponent):
                 index += len(runs[index])
                 continue
             operands = [wires.read(wire, stage) for wire in adder.inputs]
-            if adder.is_full:
-                s_value, c_value = full_adder_equations(adder.variant)(*operands)
-            else:
-                s_value, c_value = operands[0] ^ operands[1], operands[0] & operands[1]
+            values = node_equations(adder.variant, len(operands))(*operands)
             suffix = f"{adder.level}_{adder.column}_{index}"
-            s, c = Signal(name=f"s{suffix}"), Signal(name=f"c{suffix}")
-            m.d.comb += [s.eq(s_value), c.eq(c_value)]
-            wires.define(adder.sum, s, stage)
-            wires.define(adder.carry, c, stage)
+            for prefix, wire, value in zip("sc", (adder.sum, adder.carry), values):
+                if wire is not None:
+                    signal = Signal(name=f"{prefix}{suffix}")
+                    m.d.comb += signal.eq(value)
+                    wires.define(wire, signal, stage)
             index += 1
         m.d.comb += self.count.eq(Cat(wires.read(wire, config.latency) for wire in plan.outputs))
         return m
@@ -59,7 +60,8 @@ class Popcount(DesignComponent):
 
 class _StagedWires:
     """The plan's wires as signals, each known at a pipeline stage; reading a wire at a later
-    stage inserts (and reuses) the registers that delay it."""
+    stage inserts (and reuses) the registers that delay it. A constant (stage ``None``) needs
+    none."""
 
     def __init__(self, m, n_wires):
         self._m = m
@@ -71,6 +73,8 @@ class _StagedWires:
 
     def read(self, wire, stage):
         signal, defined = self._signals[wire]
+        if defined is None:
+            return signal
         for step in range(defined + 1, stage + 1):
             if (wire, step) not in self._delayed:
                 register = Signal(name=f"wire{wire}_p{step}", reset_less=True)

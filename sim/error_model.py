@@ -26,7 +26,7 @@ from math import comb
 import numpy as np
 
 from ..hwgen.errors import InputError
-from ..hwgen.fa_variants import full_adder_equations
+from ..hwgen.fa_variants import node_equations
 
 from .characterize import DEFAULT_SAMPLES, error_samples
 from .popcount import popcount
@@ -98,11 +98,11 @@ def _monte_carlo(plan, samples, seed):
     return _histogram(exact, popcount(bits, plan=plan), plan)
 
 
-def _adder_outcomes(variant):
-    """``(x, y, c, sum, carry)`` for the 8 inputs of a full-adder ``variant``."""
-    equations = full_adder_equations(variant)
-    return [(x, y, c, *(bit & 1 for bit in equations(x, y, c)))
-            for x, y, c in product((0, 1), repeat=3)]
+def _adder_outcomes(variant, arity):
+    """``(inputs, sum, carry)`` for every input of a plan node (no sum reads as 0)."""
+    equations = node_equations(variant, arity)
+    return [(bits, *((bit or 0) & 1 for bit in equations(*bits)))
+            for bits in product((0, 1), repeat=arity)]
 
 
 def _convolve(first, second):
@@ -125,15 +125,16 @@ def _first_level_errors(plan, outcomes):
         if adder.variant == "exact" or max(adder.inputs) >= n:
             continue
         local = {}
-        for x, y, c, s, carry in outcomes[adder.variant]:
-            key = (x + y + c, (s + 2 * carry - x - y - c) << adder.column)
-            local[key] = local.get(key, 0.0) + 1 / 8
+        cases = outcomes[adder.variant, len(adder.inputs)]
+        for bits, s, carry in cases:
+            key = (sum(bits), (s + 2 * carry - sum(bits)) << adder.column)
+            local[key] = local.get(key, 0.0) + 1 / len(cases)
         combined = {}
         for (k, e), p in joint.items():
             for (j, f), q in local.items():
                 combined[k + j, e + f] = combined.get((k + j, e + f), 0.0) + p * q
         joint = combined
-        seen += 3
+        seen += len(adder.inputs)
     rows = [{} for _ in range(n + 1)]
     for (ones, error), p in joint.items():
         for extra in range(n - seen + 1):  # the inputs no such adder reads
@@ -149,34 +150,44 @@ def _deeper_errors(plan, k, outcomes):
     n = plan.n_inputs
     one = np.zeros(plan.n_wires)
     one[:n] = k / n
+    for wire, value in plan.constants:
+        one[wire] = value
     error = {0: 1.0}
     for adder in plan.adders:
-        if not adder.is_full:
-            a, b = (one[wire] for wire in adder.inputs)
-            one[adder.sum], one[adder.carry] = a + b - 2 * a * b, a * b
-            continue
         ones = [one[wire] for wire in adder.inputs]
         local, s1, c1 = {}, 0.0, 0.0
-        for x, y, c, s, carry in outcomes[adder.variant]:
-            weight = np.prod([p if bit else 1 - p for p, bit in zip(ones, (x, y, c))])
+        for bits, s, carry in outcomes[adder.variant, len(adder.inputs)]:
+            weight = np.prod([p if bit else 1 - p for p, bit in zip(ones, bits)])
             s1, c1 = s1 + weight * s, c1 + weight * carry
-            step = (s + 2 * carry - x - y - c) << adder.column
+            step = (s + 2 * carry - sum(bits)) << adder.column
             local[step] = local.get(step, 0.0) + weight
-        one[adder.sum], one[adder.carry] = s1, c1
+        if adder.sum is not None:
+            one[adder.sum] = s1
+        one[adder.carry] = c1
         if adder.variant != "exact" and max(adder.inputs) >= n:
             error = _convolve(error, local)
     return error
 
 
 def _propagated(plan):
-    outcomes = {adder.variant: _adder_outcomes(adder.variant)
-                for adder in plan.adders if adder.is_full}
+    kinds = {(adder.variant, len(adder.inputs)) for adder in plan.adders}
+    outcomes = {kind: _adder_outcomes(*kind) for kind in kinds}
     first = _first_level_errors(plan, outcomes)
+    offset = _constant_offset(plan)
     table = np.zeros((plan.n_inputs + 1, 1 << plan.out_width))
     for k in range(plan.n_inputs + 1):
         for error, p in _convolve(first[k], _deeper_errors(plan, k, outcomes)).items():
-            table[k, (k + error) % table.shape[1]] += p
+            table[k, (k + offset + error) % table.shape[1]] += p
     return table
+
+
+def _constant_offset(plan):
+    """What the plan's constant ones add to every count: each weighs as the column of the
+    adder that reads it or the result bit it is (the compensation of a counter plan's mean
+    error)."""
+    columns = {wire: weight for weight, wire in enumerate(plan.outputs)}
+    columns.update({wire: adder.column for adder in plan.adders for wire in adder.inputs})
+    return sum(value << columns[wire] for wire, value in plan.constants if value)
 
 
 def count_pmf(config, *, method=None, samples=DEFAULT_COUNT_SAMPLES, seed=0):

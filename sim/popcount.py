@@ -7,7 +7,7 @@ operations over all samples at once; chunks bound the memory of wide trees.
 import numpy as np
 
 from ..hwgen.errors import InputError
-from ..hwgen.fa_variants import full_adder_equations
+from ..hwgen.fa_variants import node_equations
 from .vectors import as_bits
 
 __all__ = ["popcount", "xnor_popcount", "evaluate"]
@@ -29,13 +29,14 @@ def _unpack_samples(words, n_samples):
 def _popcount_chunk(bits, plan):
     wires = np.empty((plan.n_wires, -(-bits.shape[0] // 64)), dtype=np.uint64)
     wires[:plan.n_inputs] = _pack_samples(bits)
+    for wire, value in plan.constants:
+        wires[wire] = ~np.uint64(0) if value else np.uint64(0)
     for adder in plan.adders:
         operands = [wires[wire] for wire in adder.inputs]
-        if adder.is_full:
-            s, c = full_adder_equations(adder.variant)(*operands)
-        else:
-            s, c = operands[0] ^ operands[1], operands[0] & operands[1]
-        wires[adder.sum], wires[adder.carry] = s, c
+        s, c = node_equations(adder.variant, len(operands))(*operands)
+        if adder.sum is not None:
+            wires[adder.sum] = s
+        wires[adder.carry] = c
     count = np.zeros(bits.shape[0], dtype=np.int64)
     for weight, wire in enumerate(plan.outputs):
         count |= _unpack_samples(wires[wire], bits.shape[0]).astype(np.int64) << weight

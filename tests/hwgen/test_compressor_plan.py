@@ -6,6 +6,7 @@ import random
 import pytest
 
 from axbnn.hwgen.compressor_plan import TREES, build_plan
+from axbnn.hwgen.fa_variants import COUNTERS, counter_mean_error
 
 
 def walk_exact(plan, bits):
@@ -96,3 +97,74 @@ def test_chain_tree_adds_words_with_a_carry_in():
     assert plan.levels == 8
     assert len(plan.chains) == 64
     assert plan.count("full") == 256 - plan.out_width
+
+
+# Counter plans: what a counter stands for, by the number of its inputs set, from
+# fa_variants' table, and the bits it writes (sum, carry) or (carry,).
+COUNTER_VALUE = {"maj4": lambda ones: 2 * (ones >= 2), "sat4": lambda ones: min(ones, 3)}
+COUNTER_PLANS = [(width, counter) for counter in COUNTERS
+                 for width in [4, 5, 6, 7, 8, 9, 12, 13, 31, 32, 33, 64, 100]]
+
+
+def walk_counters(plan, bits):
+    """Evaluate a counter plan with Python integers and the counters' arithmetic."""
+    wires = list(bits) + [0] * (plan.n_wires - plan.n_inputs)
+    for wire, value in plan.constants:
+        wires[wire] = value
+    for adder in plan.adders:
+        total = sum(wires[wire] for wire in adder.inputs)
+        if adder.is_counter:
+            total = COUNTER_VALUE[adder.variant](total) >> (adder.sum is None)
+        if adder.sum is not None:
+            wires[adder.sum] = total & 1
+        wires[adder.carry] = total >> (adder.sum is not None)
+    return sum(wires[wire] << weight for weight, wire in enumerate(plan.outputs))
+
+
+@pytest.mark.parametrize("width, counter", COUNTER_PLANS)
+def test_counter_plan_counts_its_counters_exactly(width, counter):
+    # Above the counters the tree is exact: the count is the counters' values, the inputs no
+    # counter takes, and the compensation, which is what the plan counts for no input set.
+    plan = build_plan(width, tree="chain", counter=counter)
+    arity, has_sum = COUNTERS[counter]
+    groups = plan.count("counter")
+    compensation = walk_counters(plan, [0] * width)
+    # Rounded to the lowest column the counters write, or to 2 when an input shares column 0.
+    unit = 2 if not has_sum and width % arity else 1
+    assert abs(compensation + groups * counter_mean_error(counter)) <= unit / 2
+    rng = random.Random(width)
+    for value in [0, (1 << width) - 1] + [rng.getrandbits(width) for _ in range(40)]:
+        bits = [(value >> index) & 1 for index in range(width)]
+        expected = sum(COUNTER_VALUE[counter](sum(bits[group * arity:(group + 1) * arity]))
+                       for group in range(groups)) + sum(bits[groups * arity:]) + compensation
+        assert walk_counters(plan, bits) == expected % (1 << plan.out_width)
+
+
+@pytest.mark.parametrize("width, counter", COUNTER_PLANS)
+def test_counter_plan_wiring(width, counter):
+    # Every input goes to exactly one counter or, left over, to the exact tree; counters read
+    # only inputs; every other adder reads wires of its column; constants fit any column.
+    plan = build_plan(width, tree="chain", counter=counter)
+    column = {wire: 0 for wire in range(width)}
+    column.update({wire: None for wire, _ in plan.constants})
+    read = [wire for adder in plan.adders for wire in adder.inputs] + list(plan.outputs)
+    assert sorted(wire for wire in read if wire < width) == list(range(width))
+    for adder in plan.adders:
+        assert all(wire in column for wire in adder.inputs), "read before written"
+        assert adder.is_counter == (adder.level == 1 and max(adder.inputs) < width
+                                    and len(adder.inputs) == COUNTERS[counter][0])
+        assert {column[wire] for wire in adder.inputs} - {None} <= {adder.column}
+        written = [wire for wire in (adder.sum, adder.carry) if wire is not None]
+        assert not set(written) & set(column), "written twice"
+        if adder.sum is not None:
+            column[adder.sum] = adder.column
+        column[adder.carry] = adder.column + 1
+    for weight, wire in enumerate(plan.outputs):
+        assert column[wire] in (weight, None)
+    # sat4 leaves inputs for every word adder's carry-in, maj4 (column 1) only a remainder.
+    arity, has_sum = COUNTERS[counter]
+    assert plan.count("counter") == ((width + 1) // (arity + 1) if has_sum else width // arity)
+
+
+def test_counters_need_a_whole_group():
+    assert build_plan(3, tree="chain", counter="maj4") == build_plan(3, tree="chain")

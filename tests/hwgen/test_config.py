@@ -82,6 +82,12 @@ def test_messages():
     with pytest.raises(ValueError, match=r"^Popcount tree must be one of chain, dadda, wallace, "
                                          r"not 'ripple'$"):
         PopcountConfig(8, tree="ripple")
+    with pytest.raises(ValueError, match=r"^Popcount counter must be one of maj4, sat4, "
+                                         r"not 'maj5'$"):
+        PopcountConfig(8, counter="maj5")
+    with pytest.raises(ValueError, match=r"^Popcount counter must go with exact full adders on "
+                                         r"the chain tree, not 'maj_not' on 'wallace'$"):
+        PopcountConfig(8, "maj_not", counter="sat4")
     with pytest.raises(ValueError, match=r"^Adder approx_bits must be 0 for an exact ripple "
                                          r"adder, not 2$"):
         AdderConfig(8, "ripple", 2)

@@ -20,6 +20,8 @@ def test_names_map_to_parameters():
     assert parse_design("popcount-9-exact-wallace").name == "popcount-9-exact-wallace"
     assert parse_design("popcount-9-maj_not").exact().name == "popcount-9-exact"
     assert parse_design("xnorpop-64-exact").xnor
+    assert parse_design("popcount-64-sat4-p2").counter == "sat4"
+    assert parse_design("popcount-64-maj4").exact().name == "popcount-64-exact"
     assert parse_design("smul8-3330").signed
     assert parse_design("add-16-loa-4").approx_bits == 4
 
@@ -28,7 +30,12 @@ def test_names_map_to_parameters():
     ("mult8-3330", r"^Design must be a name starting with one of fa, popcount, xnorpop, mul8, "
                    r"smul8, add, bnn \(see 'axbnn presets'\) or a \.toml file, not 'mult8-3330'$"),
     ("popcount-64", r"^Design name must look like "
-                    r"popcount-<N>-<fa>\[-c<k>\|-l<L>\]\[-<tree>\]\[-p<k>\], not 'popcount-64'$"),
+                    r"popcount-<N>-<fa>\[-c<k>\|-l<L>\]\[-<tree>\]\[-p<k>\] or "
+                    r"<counter>\[-p<k>\], not 'popcount-64'$"),
+    ("popcount-64-maj4-c2", r"^popcount-64-maj4-c2: Popcount counter takes no approx_columns "
+                            r"or approx_levels$"),
+    ("popcount-64-sat4-dadda", r"^popcount-64-sat4-dadda: Popcount counter must go with exact "
+                               r"full adders on the chain tree, not 'exact' on 'dadda'$"),
     ("popcount-64-maj_not-c9", r"^popcount-64-maj_not-c9: Popcount approx_columns must be an "
                                r"integer from 1 to 7, not 9$"),
     ("mul8-3334", r"^mul8-3334: Multiplier blocks must be four digits from 0 to 3"),

@@ -1,11 +1,12 @@
-"""Every full-adder variant against its truth table, written out by hand from REFERENCES.md."""
+"""Every full-adder variant against its truth table, written out by hand from REFERENCES.md, and
+every counter against the arithmetic it approximates."""
 
 import itertools
 
 import numpy as np
 import pytest
 
-from axbnn.hwgen.fa_variants import FA_VARIANTS
+from axbnn.hwgen.fa_variants import COUNTERS, FA_VARIANTS, counter_mean_error, node_equations
 from axbnn.sim.fulladder import full_adder
 from axbnn.sim.metrics import error_metrics
 
@@ -39,3 +40,23 @@ def test_error_statistics(variant):
     s, carry = full_adder(X, Y, C, variant=variant)
     metrics = error_metrics(s + 2 * carry.astype(int), X + Y + C)
     assert (metrics["error_rate"], metrics["mean_error"]) == pytest.approx(ERRORS[variant])
+
+
+# Counters against plain arithmetic on the number of inputs set: (sum + 2 * carry) by count.
+COUNTER_VALUES = {"maj4": lambda ones: 2 * (ones >= 2), "sat4": lambda ones: min(ones, 3)}
+COUNTER_MEAN_ERRORS = {"maj4": -5 / 8, "sat4": -1 / 16}
+
+
+@pytest.mark.parametrize("counter", COUNTERS)
+def test_counter_arithmetic(counter):
+    arity, has_sum = COUNTERS[counter]
+    for bits in itertools.product((0, 1), repeat=arity):
+        s, carry = node_equations(counter, arity)(*bits)
+        assert (s is not None) == has_sum
+        assert (s or 0) + 2 * carry == COUNTER_VALUES[counter](sum(bits))
+    assert counter_mean_error(counter) == COUNTER_MEAN_ERRORS[counter]
+
+
+def test_two_inputs_are_a_half_adder():
+    assert [node_equations("exact", 2)(x, y) for x, y in itertools.product((0, 1), repeat=2)] \
+        == [(0, 0), (1, 0), (1, 0), (0, 1)]

@@ -20,6 +20,9 @@ CONFIGS = [
     PopcountConfig(48, fa="maj_only", xnor=True),
     PopcountConfig(256, pipeline=2),
     PopcountConfig(64, fa="maj_not", approx_columns=3, pipeline=1, xnor=True),
+    PopcountConfig(64, counter="sat4"),
+    PopcountConfig(33, counter="maj4"),
+    PopcountConfig(64, counter="maj4", pipeline=2, xnor=True),
 ]
 
 
@@ -29,7 +32,11 @@ def test_random_and_corner_vectors(config):
 
 
 @pytest.mark.parametrize("config", [PopcountConfig(10, fa="maj_not", approx_columns=1),
-                                    PopcountConfig(14, tree="chain")], ids=lambda c: c.name)
+                                    PopcountConfig(14, tree="chain"),
+                                    *(PopcountConfig(width, counter=counter, pipeline=1)
+                                      for width, counter in [(14, "sat4"), (13, "maj4"),
+                                                             (8, "maj4"), (11, "sat4")])],
+                         ids=lambda c: c.name)
 def test_small_tree_exhaustively(config):
     assert_matches_model(config, exhaustive_inputs(config))
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from axbnn.hwgen.config import PopcountConfig
-from axbnn.hwgen.fa_variants import full_adder_equations
+from axbnn.hwgen.fa_variants import COUNTERS, full_adder_equations
 from axbnn.sim.popcount import popcount, xnor_popcount
 
 
@@ -57,3 +57,19 @@ def test_wrong_width_is_refused():
     with pytest.raises(ValueError, match=r"^Popcount input must have 8 bits in its last axis, "
                                          r"not shape \(2, 7\)$"):
         popcount(np.zeros((2, 7)), plan=PopcountConfig(8).plan)
+
+
+@pytest.mark.parametrize("counter", COUNTERS)
+@pytest.mark.parametrize("width", [4, 7, 8, 12])
+def test_counter_plan_against_arithmetic_exhaustively(counter, width):
+    # Every input vector: each whole group of inputs counted as its counter's arithmetic says
+    # (at least two of them as 2 for majorities, at most 3 for sat4), the rest exactly, plus
+    # the compensation the plan counts for no input set.
+    plan = PopcountConfig(width, counter=counter).plan
+    taken = plan.count("counter") * COUNTERS[counter][0]  # the first inputs
+    bits = ((np.arange(1 << width)[:, None] >> np.arange(width)) & 1).astype(np.uint8)
+    groups = bits[:, :taken].reshape(len(bits), -1, COUNTERS[counter][0]).sum(axis=2)
+    counted = np.minimum(groups, 3) if counter == "sat4" else 2 * (groups >= 2)
+    expected = counted.sum(axis=1) + bits[:, taken:].sum(axis=1)
+    counts = popcount(bits, plan=plan)
+    assert (counts - expected == counts[0]).all()
