@@ -93,7 +93,7 @@ FAMILIES = {family.name: family for family in (
            frozenset({"generate", "verify", "synth", "build", "predict", "tune", "retrain",
                       "classify", "front", "engine options"}),
            ("bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2",
-            "bnn-digits-unrolled", "bnn-digits-unrolled-maj_not-l1")),
+            "bnn-digits-maj4", "bnn-digits-small-unrolled", "bnn-digits-small-unrolled-maj4")),
 )}
 _BY_CLASS = {family.config: family for family in FAMILIES.values()}
 

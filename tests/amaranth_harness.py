@@ -54,14 +54,14 @@ def bits_to_int(bits):
     return int(sum(int(bit) << index for index, bit in enumerate(bits)))
 
 
-def run_engine(engine, images, *, stall=0.0, seed=0, cycles_per_image=200):
+def run_engine(engine, images, *, stall=0.0, seed=0):
     """``(labels, scores, accept_cycles)`` of a streaming engine fed ``images``; the consumer
     drops ready with probability ``stall`` each cycle. Stops once every result is out, or after
-    ``cycles_per_image`` cycles per image, so a hung engine fails its test instead of hanging it.
-    """
+    twice the engine's cycles per image (and some) per image, so a hung engine fails its test
+    instead of hanging it."""
     rng = np.random.default_rng(seed)
     results, accepted, cycle = [], [], [0]
-    limit = cycles_per_image * (len(images) + 5)
+    limit = (2 * engine.config.cycles_per_image + 50) * (len(images) + 5)
 
     async def clock(ctx):
         async for _ in ctx.tick():

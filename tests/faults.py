@@ -32,13 +32,14 @@ class StuckAt(wiring.Component):
 
 
 def broken_bnn(config, fault, directory):
-    """``config`` with one weight bit flipped (``fault="weight"``) or eight thresholds raised
-    by 3 (``"threshold"``), its model saved in ``directory``."""
+    """``config`` with one weight bit of the last layer flipped (``fault="weight"``: one class
+    score of every image moves by one) or eight thresholds raised by 3 (``"threshold"``), its
+    model saved in ``directory``."""
     model = config.model
     weights, thresholds = list(model.weights), list(model.thresholds)
     if fault == "weight":
-        weights[1] = weights[1].copy()
-        weights[1][5, 7] ^= 1
+        weights[-1] = weights[-1].copy()
+        weights[-1][3, 7] ^= 1
     else:
         thresholds[0] = thresholds[0].copy()
         thresholds[0][:8] += 3

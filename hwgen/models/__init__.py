@@ -9,13 +9,14 @@ from pathlib import Path
 
 __all__ = ["SHIPPED_MODELS", "RECIPES"]
 
-SHIPPED_MODELS = {name: Path(__file__).parent / f"{name}.npz" for name in ("digits", "digits-small")}
+SHIPPED_MODELS = {name: Path(__file__).parent / f"{name}.npz"
+                  for name in ("digits", "digits-small")}
 
 #: ``axbnn`` arguments that rebuild each shipped model (same hash; metadata such as the time
 #: taken differs), run from the project's root.
 RECIPES = {
-    "digits": "train --levels 3 --layers 192,256,256,10 --shift --epochs 80 --seed 0 "
-              "-o hwgen/models/digits.npz",
-    "digits-small": "train --levels 2 --layers 128,64,10 --shift --epochs 80 --seed 0 "
-                    "-o hwgen/models/digits-small.npz",
+    "digits": "train --levels 4 --layers 256,256,128,10 --learning-rate 0.03 --epochs 60 "
+              "--seed 0 -o hwgen/models/digits.npz",
+    "digits-small": "train --levels 2 --layers 128,128,64,10 --learning-rate 0.03 --epochs 60 "
+                    "--seed 0 -o hwgen/models/digits-small.npz",
 }

@@ -11,8 +11,8 @@ def test_defaults_and_names():
     config = parse_design("bnn-digits")
     assert (config.pe, config.simd, config.popcount) == ((4, 4, 2), (32, 32, 32),
                                                           ("exact",) * 3)
-    assert config.folds == ((32, 2), (32, 4), (5, 4))
-    assert config.cycles_per_image == 32 * 4 + 2
+    assert config.folds == ((64, 8), (32, 8), (5, 4))
+    assert config.cycles_per_image == 64 * 8 + 2
     assert parse_design("bnn-digits-maj_not-c2").chunks[0].name == "xnorpop-32-maj_not-c2"
     mixed = parse_design("bnn-digits-exact+maj_not-l1+exact")
     assert mixed.popcount == ("exact", "maj_not-l1", "exact")
@@ -24,12 +24,12 @@ def test_defaults_and_names():
 
 
 @pytest.mark.parametrize("name, style, cycles", [
-    ("bnn-digits-unrolled", ("unrolled",) * 3, 1),
-    ("bnn-digits-unrolled-maj_not-l1", ("unrolled",) * 3, 1),
-    ("bnn-digits-unrolled-exact-p2", ("unrolled",) * 3, 1),
-    ("bnn-digits-folded+folded+unrolled", ("folded", "folded", "unrolled"), 32 * 4 + 2),
-    ("bnn-digits-unrolled+folded+unrolled-exact-p1+maj_not-c2+exact",
-     ("unrolled", "folded", "unrolled"), 32 * 4 + 2),
+    ("bnn-digits-small-unrolled", ("unrolled",) * 3, 1),
+    ("bnn-digits-small-unrolled-maj_not-l1", ("unrolled",) * 3, 1),
+    ("bnn-digits-small-unrolled-exact-p2", ("unrolled",) * 3, 1),
+    ("bnn-digits-small-folded+folded+unrolled", ("folded", "folded", "unrolled"), 32 * 4 + 2),
+    ("bnn-digits-small-unrolled+folded+unrolled-exact-p1+maj_not-c2+exact",
+     ("unrolled", "folded", "unrolled"), 16 * 4 + 2),
 ])
 def test_unrolled_layers(name, style, cycles):
     """An unrolled layer is one chunk per neuron: PE and SIMD are the layer's size."""
@@ -40,24 +40,25 @@ def test_unrolled_layers(name, style, cycles):
                                                   config.model.layers, config.model.layers[1:]):
         if layer_style == "unrolled":
             assert (pe, simd) == (n_out, n_in)
-    assert config.score_width == config.chunks[-1].out_width == 8
+    assert config.score_width == config.chunks[-1].out_width == 7
     assert design_from_dict(config.to_dict()) == config
     assert config.structure["styles"] == list(style)
     assert f"{', '.join(style)} layers" in config.description
 
 
 def test_unrolled_names_are_their_own():
-    unrolled = parse_design("bnn-digits-unrolled-exact-p2")
-    assert unrolled.chunks[0].name == "xnorpop-64-exact-p2"
-    assert unrolled.exact() == parse_design("bnn-digits-unrolled")
+    unrolled = parse_design("bnn-digits-small-unrolled-exact-p2")
+    assert unrolled.chunks[0].name == "xnorpop-128-exact-p2"
+    assert unrolled.exact() == parse_design("bnn-digits-small-unrolled")
     assert BNNConfig(style=("folded",) * 3) == parse_design("bnn-digits")
-    assert BNNConfig(style="unrolled", pe=(128, 128, 10)).name == "bnn-digits-unrolled"
+    assert (BNNConfig("digits-small", style="unrolled", pe=(128, 64, 10)).name
+            == "bnn-digits-small-unrolled")
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"pe": 3}, r"^BNN PE of layer 1 must divide its 128 neurons, not 3$"),
+    ({"pe": 3}, r"^BNN PE of layer 1 must divide its 256 neurons, not 3$"),
     ({"simd": (32, 32)}, r"^BNN simd must give one value per layer \(3\), not 2$"),
-    ({"simd": (32, 48, 32)}, r"^BNN SIMD of layer 2 must divide its 128 inputs, not 48$"),
+    ({"simd": (32, 48, 32)}, r"^BNN SIMD of layer 2 must divide its 256 inputs, not 48$"),
     ({"popcount": "maj_not-x"}, r"^Popcount plan must look like"),
     ({"popcount": "maj_not-p1"},
      r"^BNN popcount of folded layer 1 must be combinational, not 'maj_not-p1'$"),
@@ -67,7 +68,7 @@ def test_unrolled_names_are_their_own():
     ({"style": ("folded", "unrolled")}, r"^BNN style must give one value per layer \(3\), "
                                         r"not 2$"),
     ({"style": "unrolled", "pe": 4},
-     r"^BNN PE of unrolled layer 1 must be its 128 neurons, not 4$"),
+     r"^BNN PE of unrolled layer 1 must be its 256 neurons, not 4$"),
     ({"style": ("folded", "folded", "unrolled"), "simd": 32},
      r"^BNN SIMD of unrolled layer 3 must be its 128 inputs, not 32$"),
     ({"style": "unrolled", "popcount": "exact-p9"},
@@ -82,6 +83,6 @@ def test_errors(changes, message):
 def test_bad_name():
     with pytest.raises(DesignError, match=r"^bnn-digits-magic: Popcount full-adder variant"):
         parse_design("bnn-digits-magic")
-    with pytest.raises(DesignError, match=r"^bnn-digits-unrolled-magic: Popcount full-adder "
+    with pytest.raises(DesignError, match=r"^bnn-digits-small-unrolled-magic: Popcount full-adder "
                                           r"variant"):
-        parse_design("bnn-digits-unrolled-magic")
+        parse_design("bnn-digits-small-unrolled-magic")

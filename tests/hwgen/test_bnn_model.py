@@ -50,7 +50,7 @@ def test_wave1_file_reads_as_one_level(tmp_path):
 
 def test_shipped_model():
     model = load_model()
-    assert model.layers == (64, 128, 128, 10)
+    assert model.layers == (256, 256, 128, 10) and len(model.input_thresholds) == 4
     assert model.metadata["dataset"] == "digits" and model.metadata["test_accuracy"] > 0.8
 
 

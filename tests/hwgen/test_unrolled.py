@@ -127,20 +127,20 @@ def test_layer_rejects_a_chunk_of_another_width():
 
 @pytest.fixture(scope="module")
 def digits_images():
-    return parse_design("bnn-digits").model.binarize(load_dataset().x_test[:60])
+    return parse_design("bnn-digits-small").model.binarize(load_dataset().x_test[:60])
 
 
 @pytest.mark.slow
 # Pipelined plans are covered by the small model above; here the real network's sizes matter.
 @pytest.mark.parametrize("design, images", [
-    ("bnn-digits-unrolled", 30), ("bnn-digits-unrolled-maj_not-l1", 20),
-    ("bnn-digits-folded+folded+unrolled", 20)])
+    ("bnn-digits-small-unrolled", 30), ("bnn-digits-small-unrolled-maj4", 20),
+    ("bnn-digits-small-folded+folded+unrolled", 20)])
 def test_digits_engine_matches_golden_model(design, images, digits_images):
     _check(parse_design(design), digits_images[:images], stall=0.3)
 
 
 @pytest.mark.slow
 def test_digits_one_image_per_cycle(digits_images):
-    _, _, accepted = run_engine(BNNEngine(parse_design("bnn-digits-unrolled")),
+    _, _, accepted = run_engine(BNNEngine(parse_design("bnn-digits-small-unrolled")),
                                 digits_images[:20])
     assert set(np.diff(accepted)) == {1}

@@ -135,7 +135,7 @@ def test_bad_injection():
 
 
 def test_engine_layers_must_match():
-    with pytest.raises(ValueError, match=r"^Layers must be the engine's \(64, 128, 128, 10\) "
+    with pytest.raises(ValueError, match=r"^Layers must be the engine's \(256, 256, 128, 10\) "
                                          r"to train for bnn-digits, not \(64, 32, 10\)$"):
         train(load_dataset(), TrainOptions(layers=(64, 32, 10), epochs=1),
               engine=parse_design("bnn-digits"))
