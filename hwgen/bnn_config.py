@@ -10,8 +10,8 @@ generator (:mod:`hwgen.bnn_engine`) both follow this order. This module imports 
 A layer's ``style`` is ``folded`` (the PE x SIMD unit of :mod:`hwgen.mvtu`) or ``unrolled``
 (:mod:`hwgen.unrolled`: every neuron its own tree, weights and threshold constants, one vector
 per cycle). Arithmetically an unrolled layer is a folded one with PE = ``n_out`` and SIMD =
-``n_in``, so it takes exactly those and the golden model needs nothing more; its tree may be
-pipelined (``-p<k>``), a folded layer's may not (its accumulator adds a count every cycle).
+``n_in``, so it takes exactly those and the golden model needs nothing more. Either style's
+tree may be pipelined (``-p<k>``): registers change when a count arrives, not what it is.
 """
 
 import re
@@ -105,11 +105,8 @@ class BNNConfig(_Design):
                     raise ValueError(f"BNN {name} of layer {layer} must divide its {size} "
                                      f"{what}, not {value!r}")
         popcount = _per_layer("popcount", self.popcount, depth)
-        for layer, (width, plan, layer_style) in enumerate(zip(simd, popcount, style), 1):
-            chunk = PopcountConfig.from_plan(width, plan, xnor=True)
-            if chunk.pipeline is not None and layer_style == "folded":
-                raise ValueError(f"BNN popcount of folded layer {layer} must be combinational, "
-                                 f"not {plan!r}")
+        for width, plan in zip(simd, popcount):
+            PopcountConfig.from_plan(width, plan, xnor=True)
         object.__setattr__(self, "pe", pe)
         object.__setattr__(self, "simd", simd)
         object.__setattr__(self, "popcount", popcount)
@@ -190,10 +187,10 @@ class BNNConfig(_Design):
 
     @property
     def cycles_per_image(self):
-        """Steady-state cycles between images, the slowest layer's: a folded layer's folds plus
-        the cycles it spends taking its input and handing on its output (see
-        :mod:`hwgen.mvtu`); an unrolled layer takes a vector every cycle."""
-        return max(1 if style == "unrolled" else neuron * synapse + 2
+        """Steady-state cycles between images, the slowest layer's: a folded layer's folds (it
+        takes the next vector while the last chunks of one drain, see :mod:`hwgen.mvtu`); an
+        unrolled layer takes a vector every cycle."""
+        return max(1 if style == "unrolled" else neuron * synapse
                    for style, (neuron, synapse) in zip(self.style, self.folds))
 
     @property

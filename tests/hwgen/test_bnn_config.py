@@ -12,7 +12,7 @@ def test_defaults_and_names():
     assert (config.pe, config.simd, config.popcount) == ((4, 4, 2), (32, 32, 32),
                                                           ("exact",) * 3)
     assert config.folds == ((32, 2), (32, 4), (5, 4))
-    assert config.cycles_per_image == 32 * 4 + 2
+    assert config.cycles_per_image == 32 * 4
     assert parse_design("bnn-digits-maj_not-c2").chunks[0].name == "xnorpop-32-maj_not-c2"
     mixed = parse_design("bnn-digits-exact+maj_not-l1+exact")
     assert mixed.popcount == ("exact", "maj_not-l1", "exact")
@@ -27,9 +27,9 @@ def test_defaults_and_names():
     ("bnn-digits-unrolled", ("unrolled",) * 3, 1),
     ("bnn-digits-unrolled-maj_not-l1", ("unrolled",) * 3, 1),
     ("bnn-digits-unrolled-exact-p2", ("unrolled",) * 3, 1),
-    ("bnn-digits-folded+folded+unrolled", ("folded", "folded", "unrolled"), 32 * 4 + 2),
+    ("bnn-digits-folded+folded+unrolled", ("folded", "folded", "unrolled"), 32 * 4),
     ("bnn-digits-unrolled+folded+unrolled-exact-p1+maj_not-c2+exact",
-     ("unrolled", "folded", "unrolled"), 32 * 4 + 2),
+     ("unrolled", "folded", "unrolled"), 32 * 4),
 ])
 def test_unrolled_layers(name, style, cycles):
     """An unrolled layer is one chunk per neuron: PE and SIMD are the layer's size."""
@@ -59,10 +59,7 @@ def test_unrolled_names_are_their_own():
     ({"simd": (32, 32)}, r"^BNN simd must give one value per layer \(3\), not 2$"),
     ({"simd": (32, 48, 32)}, r"^BNN SIMD of layer 2 must divide its 128 inputs, not 48$"),
     ({"popcount": "maj_not-x"}, r"^Popcount plan must look like"),
-    ({"popcount": "maj_not-p1"},
-     r"^BNN popcount of folded layer 1 must be combinational, not 'maj_not-p1'$"),
-    ({"popcount": "exact-p1", "style": ("unrolled", "folded", "unrolled")},
-     r"^BNN popcount of folded layer 2 must be combinational, not 'exact-p1'$"),
+    ({"popcount": "exact-p9"}, r"^Popcount pipeline must be an integer from 1 to \d+, not 9$"),
     ({"style": "rolled"}, r"^BNN style of layer 1 must be folded or unrolled, not 'rolled'$"),
     ({"style": ("folded", "unrolled")}, r"^BNN style must give one value per layer \(3\), "
                                         r"not 2$"),

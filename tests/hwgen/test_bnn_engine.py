@@ -27,7 +27,8 @@ def images():
 
 
 @pytest.mark.parametrize("design, stall", [("bnn-digits", 0.3), ("bnn-digits-maj_not-c2", 0.5),
-                                           ("bnn-digits-maj_not-l1", 0.0)])
+                                           ("bnn-digits-maj_not-l1", 0.0),
+                                           ("bnn-digits-exact-p2", 0.3)])
 def test_matches_golden_model(design, stall, images):
     config = parse_design(design)
     labels, scores, _ = run_engine(BNNEngine(config), images, stall=stall)
