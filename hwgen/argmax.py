@@ -1,6 +1,6 @@
 """The class of a score vector: the index of its largest score, as a stream stage."""
 
-from amaranth.hdl import Module, Mux, Signal
+from amaranth.hdl import Cat, Const, Module, Mux, Signal
 from amaranth.lib import data, stream, wiring
 from amaranth.lib.wiring import In, Out
 
@@ -16,9 +16,10 @@ def result_layout(score_width, classes):
 class Argmax(wiring.Component):
     """Passes each score vector on with the index of its largest score; the lowest index wins
     a tie, as NumPy's ``argmax`` does. Combinational: ``valid`` and ``ready`` pass straight
-    through, so it adds no latency. The comparisons form a tournament tree (log2 of the class
-    count deep, not a chain): a right-hand contender, holding higher indices, wins only when
-    strictly greater.
+    through, so it adds no latency. Every pair of scores is compared at once, so the path is
+    one comparator and the AND and OR planes behind it, not a tournament of comparators in
+    series (four on UP5K for ten classes, over 40 ns): class ``k`` wins when it is greater
+    than every score below it and no less than every score above it.
     """
 
     def __init__(self, score_width, classes):
@@ -31,17 +32,18 @@ class Argmax(wiring.Component):
     def elaborate(self, platform):
         m = Module()
         scores = self.i.payload
-        contenders = [(scores[index], index) for index in range(self._classes)]
-        while len(contenders) > 1:
-            rounds = []
-            for (left, left_label), (right, right_label) in zip(contenders[::2],
-                                                                 contenders[1::2]):
-                right_wins = Signal(name=f"right_wins{len(contenders)}_{len(rounds)}")
-                m.d.comb += right_wins.eq(right > left)
-                rounds.append((Mux(right_wins, right, left),
-                               Mux(right_wins, right_label, left_label)))
-            contenders = rounds + contenders[len(rounds) * 2:]
-        _, label = contenders[0]
+        beats = {}
+        for low in range(self._classes):
+            for high in range(low + 1, self._classes):
+                beats[high, low] = Signal(name=f"beats{high}_{low}")
+                m.d.comb += beats[high, low].eq(scores[high] > scores[low])
+        label = 0
+        for k in range(self._classes):
+            wins = Signal(name=f"wins{k}")
+            m.d.comb += wins.eq(Cat(*(beats[k, low] for low in range(k)),
+                                    *(~beats[high, k] for high in range(k + 1, self._classes)),
+                                    Const(1)).all())
+            label = label | Mux(wins, k, 0)
         m.d.comb += [self.o.payload.scores.eq(scores), self.o.payload.label.eq(label),
                      self.o.valid.eq(self.i.valid), self.i.ready.eq(self.o.ready)]
         return m

@@ -79,3 +79,21 @@ def test_argmax_picks_the_lowest_index_of_the_largest(scores):
     simulator.add_testbench(testbench)
     simulator.run()
     assert seen["label"] == int(np.argmax(scores))
+
+
+def test_argmax_agrees_with_numpy_on_random_ties():
+    """Two-bit scores make ties common; the lowest index of the largest must still win."""
+    unit = Argmax(2, 10)
+    vectors = np.random.default_rng(0).integers(0, 4, (200, 10))
+    seen = []
+
+    async def testbench(ctx):
+        for scores in vectors:
+            for index, score in enumerate(scores):
+                ctx.set(unit.i.payload[index], int(score))
+            seen.append(ctx.get(unit.o.payload.label))
+
+    simulator = Simulator(unit)
+    simulator.add_testbench(testbench)
+    simulator.run()
+    assert seen == np.argmax(vectors, axis=1).tolist()
