@@ -15,11 +15,16 @@ def result_layout(score_width, classes):
 
 class Argmax(wiring.Component):
     """Passes each score vector on with the index of its largest score; the lowest index wins
-    a tie, as NumPy's ``argmax`` does. Combinational: ``valid`` and ``ready`` pass straight
-    through, so it adds no latency. Every pair of scores is compared at once, so the path is
-    one comparator and the AND and OR planes behind it, not a tournament of comparators in
-    series (four on UP5K for ten classes, over 40 ns): class ``k`` wins when it is greater
-    than every score below it and no less than every score above it.
+    a tie, as NumPy's ``argmax`` does.
+
+    Every pair of scores is compared at once and the comparisons are registered with the
+    scores; the label follows from the registers through AND and OR planes. A tournament of
+    comparators in series (four for ten classes) took over 40 ns on UP5K; this path is one
+    comparator, the other two or three LUT levels. Class ``k`` wins when it is greater than
+    every score below it and no less than every score above it.
+
+    Throughput: one vector per cycle. Latency: one cycle. The register advances under
+    ``~o.valid | o.ready``, so ``o.valid`` never depends on ``o.ready``.
     """
 
     def __init__(self, score_width, classes):
@@ -31,12 +36,17 @@ class Argmax(wiring.Component):
 
     def elaborate(self, platform):
         m = Module()
+        enable = Signal()
+        m.d.comb += [enable.eq(~self.o.valid | self.o.ready), self.i.ready.eq(enable)]
         scores = self.i.payload
         beats = {}
         for low in range(self._classes):
             for high in range(low + 1, self._classes):
                 beats[high, low] = Signal(name=f"beats{high}_{low}")
-                m.d.comb += beats[high, low].eq(scores[high] > scores[low])
+                with m.If(enable):
+                    m.d.sync += beats[high, low].eq(scores[high] > scores[low])
+        with m.If(enable):
+            m.d.sync += [self.o.payload.scores.eq(scores), self.o.valid.eq(self.i.valid)]
         label = 0
         for k in range(self._classes):
             wins = Signal(name=f"wins{k}")
@@ -44,6 +54,5 @@ class Argmax(wiring.Component):
                                     *(~beats[high, k] for high in range(k + 1, self._classes)),
                                     Const(1)).all())
             label = label | Mux(wins, k, 0)
-        m.d.comb += [self.o.payload.scores.eq(scores), self.o.payload.label.eq(label),
-                     self.o.valid.eq(self.i.valid), self.i.ready.eq(self.o.ready)]
+        m.d.comb += self.o.payload.label.eq(label)
         return m

@@ -63,37 +63,39 @@ def test_a_wrong_parameter_is_caught(fault, images, tmp_path):
     assert not np.array_equal(scores, infer(config, images)["scores"])
 
 
-@pytest.mark.parametrize("scores", [[3, 9, 9, 1, 9, 0, 2, 2, 8, 9], [5] * 10,
-                                    [0, 0, 0, 0, 0, 0, 0, 0, 0, 7], [7, 6, 5, 4, 3, 2, 1, 0, 0, 0],
-                                    [1, 2, 3, 4, 5, 6, 7, 8, 9, 9]])
-def test_argmax_picks_the_lowest_index_of_the_largest(scores):
-    unit = Argmax(4, 10)
-    seen = {}
+def argmax_results(unit, vectors):
+    """``(label, scores)`` per score vector, fed one a cycle into an always-ready consumer;
+    each result is read one cycle (the documented latency) after its vector."""
+    results = []
 
     async def testbench(ctx):
-        for index, score in enumerate(scores):
-            ctx.set(unit.i.payload[index], score)
-        seen["label"] = ctx.get(unit.o.payload.label)
+        ctx.set(unit.o.ready, 1)
+        ctx.set(unit.i.valid, 1)
+        for scores in vectors:
+            for index, score in enumerate(scores):
+                ctx.set(unit.i.payload[index], int(score))
+            await ctx.tick()
+            assert ctx.get(unit.o.valid)
+            results.append((ctx.get(unit.o.payload.label),
+                            [ctx.get(unit.o.payload.scores[index]) for index in
+                             range(len(scores))]))
 
     simulator = Simulator(unit)
+    simulator.add_clock(1e-6)
     simulator.add_testbench(testbench)
     simulator.run()
-    assert seen["label"] == int(np.argmax(scores))
+    return results
+
+
+def test_argmax_picks_the_lowest_index_of_the_largest():
+    vectors = [[3, 9, 9, 1, 9, 0, 2, 2, 8, 9], [5] * 10, [0, 0, 0, 0, 0, 0, 0, 0, 0, 7],
+               [7, 6, 5, 4, 3, 2, 1, 0, 0, 0], [1, 2, 3, 4, 5, 6, 7, 8, 9, 9]]
+    results = argmax_results(Argmax(4, 10), vectors)
+    assert results == [(int(np.argmax(scores)), scores) for scores in vectors]
 
 
 def test_argmax_agrees_with_numpy_on_random_ties():
     """Two-bit scores make ties common; the lowest index of the largest must still win."""
-    unit = Argmax(2, 10)
     vectors = np.random.default_rng(0).integers(0, 4, (200, 10))
-    seen = []
-
-    async def testbench(ctx):
-        for scores in vectors:
-            for index, score in enumerate(scores):
-                ctx.set(unit.i.payload[index], int(score))
-            seen.append(ctx.get(unit.o.payload.label))
-
-    simulator = Simulator(unit)
-    simulator.add_testbench(testbench)
-    simulator.run()
-    assert seen == np.argmax(vectors, axis=1).tolist()
+    labels = [label for label, _ in argmax_results(Argmax(2, 10), vectors)]
+    assert labels == np.argmax(vectors, axis=1).tolist()
