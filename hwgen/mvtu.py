@@ -5,6 +5,9 @@ vector with a chunk of its neuron's weights, counts it through the layer's compr
 and adds the count to its accumulator exactly. After a neuron's last chunk the PE compares the
 sum with the neuron's threshold (hidden layers) or keeps it as a score (the last layer).
 Weights and thresholds live in ROMs (:class:`amaranth.lib.memory.Memory`, synchronous read).
+The weights ask for block RAM (``ram_style``): left to itself, Yosys mapped the digits
+model's first- and last-layer weight ROMs (8 and 1.3 kbit) into LUTs on iCE40, while reading
+block RAM is what folding is for.
 
 The path is a pipeline, so that no cycle holds more than one of its slow steps: issue a ROM
 address; select the chunk and XNOR it with the ROM's word (registered); count (registered, after
@@ -100,7 +103,7 @@ class MVTU(wiring.Component):
 
         m.submodules.weights = weights = Memory(
             shape=unsigned(pe * simd), depth=neuron_folds * synapse_folds,
-            init=self._weight_words())
+            init=self._weight_words(), attrs={"ram_style": "block"})
         weight_read = weights.read_port()
         m.d.comb += weight_read.en.eq(enable)
 
