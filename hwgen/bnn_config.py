@@ -22,27 +22,55 @@ from pathlib import Path
 from .bnn_model import DIGITS_MODEL, ModelError, load_model
 from .config import PopcountConfig, _Design
 
-__all__ = ["BNNConfig", "SHIPPED_MODELS", "MAX_DEFAULT_PE", "MAX_DEFAULT_SIMD", "STYLES"]
+__all__ = ["BNNConfig", "SHIPPED_MODELS", "DEFAULT_WEIGHT_BITS", "MAX_DEFAULT_SIMD",
+           "FOLDED_REGISTERS",
+           "STYLES"]
 
 SHIPPED_MODELS = {"digits": DIGITS_MODEL}
-MAX_DEFAULT_PE = 4
+#: Weight bits the folded layers read per cycle, together, by default: the UP5K's block RAM,
+#: 30 EBRs of 16 bits each read once a cycle (thresholds, a few bits per neuron, are extra).
+DEFAULT_WEIGHT_BITS = 480
+#: The widest default chunk: the digits engine with 64- and 128-bit chunks (PE 2, 2, 5; SIMD
+#: 64, 128, 4) did not route on UP5K (nextpnr left 1000 arcs overused after 40 minutes), with
+#: 32-bit chunks it routed in two.
 MAX_DEFAULT_SIMD = 32
+#: Registers of a folded layer (:mod:`hwgen.mvtu`) from an issued weight address to its output
+#: register, besides its tree's: the ROM's read, the XNOR, the count, the accumulator.
+FOLDED_REGISTERS = 4
 STYLES = ("folded", "unrolled")
 _STYLE = rf"(?:{'|'.join(STYLES)})"
 
 
-def _largest_divisor(n, limit):
-    return max(d for d in range(1, min(n, limit) + 1) if n % d == 0)
+def _divisors(n):
+    return [d for d in range(1, n + 1) if n % d == 0]
+
+
+def _fewest_bits(n_in, n_out, cycles):
+    """``(pe, simd)`` of a folded layer done in at most ``cycles`` cycles that reads the fewest
+    weight bits a cycle; of those, the widest SIMD up to :data:`MAX_DEFAULT_SIMD` (fewer PEs:
+    fewer accumulators, comparators and output multiplexers; fewer synapse folds: a narrower
+    chunk multiplexer)."""
+    *_, pe, simd = min((pe * simd, simd > MAX_DEFAULT_SIMD, -simd, pe, simd)
+                       for pe in _divisors(n_out) for simd in _divisors(n_in)
+                       if (n_out // pe) * (n_in // simd) <= cycles)
+    return pe, simd
 
 
 def _default_folding(layers, style):
-    """``(pe, simd)`` per layer when none is given: an unrolled layer's whole size."""
-    pe, simd = [], []
-    for n_in, n_out, layer_style in zip(layers, layers[1:], style):
-        unrolled = layer_style == "unrolled"
-        pe.append(n_out if unrolled else _largest_divisor(n_out, MAX_DEFAULT_PE))
-        simd.append(n_in if unrolled else _largest_divisor(n_in, MAX_DEFAULT_SIMD))
-    return tuple(pe), tuple(simd)
+    """``(pe, simd)`` per layer when none is given: an unrolled layer's whole size; folded
+    layers all fast enough for the fewest cycles per image at which together they read at most
+    :data:`DEFAULT_WEIGHT_BITS` a cycle (a faster layer would only wait for the slowest)."""
+    shapes = [(n_in, n_out) for n_in, n_out in zip(layers, layers[1:])]
+    folded = [shape for shape, layer_style in zip(shapes, style) if layer_style == "folded"]
+    candidates = sorted({(n_out // pe) * (n_in // simd) for n_in, n_out in folded
+                         for pe in _divisors(n_out) for simd in _divisors(n_in)})
+    cycles = next((cycles for cycles in candidates
+                   if sum(pe * simd for pe, simd in (_fewest_bits(*shape, cycles)
+                                                     for shape in folded))
+                   <= DEFAULT_WEIGHT_BITS), None)
+    return tuple(zip(*((n_out, n_in) if layer_style == "unrolled"
+                       else _fewest_bits(n_in, n_out, cycles)
+                       for (n_in, n_out), layer_style in zip(shapes, style))))
 
 
 def _per_layer(name, value, depth):
@@ -60,9 +88,9 @@ class BNNConfig(_Design):
     """A binary MLP engine for ``weights`` (a shipped model name or an ``.npz`` path).
 
     ``pe``, ``simd``, ``popcount`` and ``style`` (``folded`` or ``unrolled``) take one value for
-    every layer or a list with one per layer; ``pe``/``simd`` default to the largest divisor of
-    each folded layer's size up to :data:`MAX_DEFAULT_PE`/:data:`MAX_DEFAULT_SIMD` and are an
-    unrolled layer's whole size.
+    every layer or a list with one per layer; ``pe``/``simd`` default to the fastest folding
+    within :data:`DEFAULT_WEIGHT_BITS` (see :func:`_default_folding`) and are an unrolled
+    layer's whole size.
     """
     weights: str = "digits"
     pe: tuple = None
@@ -192,6 +220,17 @@ class BNNConfig(_Design):
         unrolled layer takes a vector every cycle."""
         return max(1 if style == "unrolled" else neuron * synapse
                    for style, (neuron, synapse) in zip(self.style, self.folds))
+
+    @property
+    def latency(self):
+        """Cycles from the cycle an idle engine takes an image to the first with its result
+        valid: each layer's (a folded layer's folds plus :data:`FOLDED_REGISTERS` plus its
+        tree's stages, an unrolled layer's tree stages plus its output register) and one for
+        the argmax's register."""
+        return 1 + sum(chunk.latency + (1 if style == "unrolled"
+                                        else neuron * synapse + FOLDED_REGISTERS)
+                       for style, chunk, (neuron, synapse) in zip(self.style, self.chunks,
+                                                                  self.folds))
 
     @property
     def input_bits(self):

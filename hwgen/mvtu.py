@@ -26,13 +26,10 @@ from amaranth.lib import data, stream, wiring
 from amaranth.lib.memory import Memory
 from amaranth.lib.wiring import In, Out
 
+from .bnn_config import FOLDED_REGISTERS
 from .popcount import Popcount
 
 __all__ = ["MVTU"]
-
-#: Registers from an issued ROM address to the output register, besides the tree's own: the
-#: ROM's read, the XNOR, the count, the accumulator.
-_STAGES = 4
 
 
 class MVTU(wiring.Component):
@@ -79,7 +76,7 @@ class MVTU(wiring.Component):
     @property
     def latency(self):
         """Cycles from the cycle an input vector transfers to the first with ``o.valid``."""
-        return self.cycles_per_vector + self._chunk.latency + _STAGES
+        return self.cycles_per_vector + self._chunk.latency + FOLDED_REGISTERS
 
     def _weight_words(self):
         """ROM word ``nf * SF + sf``: PE ``p``'s chunk ``sf`` of neuron ``nf * PE + p``."""

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from amaranth.sim import Simulator
 
-from amaranth_harness import run_engine
+from amaranth_harness import run_engine, run_paced
 from faults import broken_bnn
 
 from axbnn.hwgen.argmax import Argmax
@@ -50,10 +50,20 @@ def test_tuned_thresholds_match_golden_model(images, tmp_path):
     np.testing.assert_array_equal(labels, expected["labels"])
 
 
-def test_throughput(images):
-    config = parse_design("bnn-digits")
-    _, _, accepted = run_engine(BNNEngine(config), images)
-    assert set(np.diff(accepted[4:])) == {config.cycles_per_image}
+@pytest.mark.parametrize("design", ["bnn-digits", "bnn-digits-exact-p2",
+                                    "bnn-digits-unrolled+folded+unrolled-exact-p1+exact+exact"])
+def test_pace_and_latency(design, images):
+    """Images offered back to back: the first result ``latency`` cycles after the first image,
+    then one every ``cycles_per_image``; images are taken as fast (sooner while a pipelined
+    first layer fills)."""
+    config = parse_design(design)
+    transfers, valids, payloads = run_paced(BNNEngine(config), images[:5])
+    assert set(np.diff(valids)) == {config.cycles_per_image}
+    assert max(np.diff(transfers)) == (1 if config.style[0] == "unrolled"
+                                       else config.cycles_per_image)
+    assert valids[0] - transfers[0] == config.latency
+    labels = [int(payload.label) for payload in payloads]
+    assert labels == infer(config, images[:5])["labels"].tolist()
 
 
 @pytest.mark.parametrize("fault", ["weight", "threshold"])

@@ -4,9 +4,8 @@ vector every ``cycles_per_vector`` cycles with the documented latency, pipelined
 
 import numpy as np
 import pytest
-from amaranth.sim import Simulator
 
-from amaranth_harness import bits_to_int
+from amaranth_harness import bits_to_int, run_paced
 
 from axbnn.hwgen.config import PopcountConfig
 from axbnn.hwgen.designs import parse_design
@@ -14,34 +13,6 @@ from axbnn.hwgen.mvtu import MVTU
 from axbnn.sim.bnn_infer import layer_counts
 
 VECTORS = 5
-
-
-def run_mvtu(unit, vectors):
-    """``(transfer cycles, first-valid cycles, payloads)`` with input always offered and the
-    output always taken: the unit's own pace."""
-    transfers, valids, payloads = [], [], []
-
-    async def testbench(ctx):
-        ctx.set(unit.o.ready, 1)
-        cycle = sent = 0
-        while len(valids) < len(vectors) and cycle < 1000:
-            ctx.set(unit.i.valid, sent < len(vectors))
-            ctx.set(unit.i.payload, bits_to_int(vectors[min(sent, len(vectors) - 1)]))
-            *_, ready, valid, payload = await ctx.tick().sample(
-                unit.i.ready, unit.o.valid, unit.o.payload)
-            if ready and sent < len(vectors):
-                transfers.append(cycle)
-                sent += 1
-            if valid:
-                valids.append(cycle)
-                payloads.append(payload)
-            cycle += 1
-
-    simulator = Simulator(unit)
-    simulator.add_clock(1e-6)
-    simulator.add_testbench(testbench)
-    simulator.run()
-    return transfers, valids, payloads
 
 
 @pytest.mark.parametrize("layer, pe, simd, plan", [
@@ -56,7 +27,7 @@ def test_pace_latency_and_results(layer, pe, simd, plan):
     unit = MVTU(weights=weights, thresholds=thresholds, pe=pe, simd=simd, chunk=chunk)
     vectors = np.random.default_rng(layer).integers(0, 2, (VECTORS, weights.shape[1]),
                                                     dtype=np.uint8)
-    transfers, valids, payloads = run_mvtu(unit, vectors)
+    transfers, valids, payloads = run_paced(unit, vectors)
 
     n_out, n_in = weights.shape
     assert unit.cycles_per_vector == (n_out // pe) * (n_in // simd)

@@ -25,7 +25,8 @@ def test_zero_error_plan_reproduces_exact_inference(test_split):
 def test_prediction_is_near_bit_exact_accuracy(design, tolerance, test_split):
     """Measured: -0.8, -0.5 and +3.6 points; the model assumes every input vector with the
     same count is as likely, which real XNOR patterns are not."""
-    config = parse_design(design)
+    # The folding the figures were measured on: an approximate tree's error depends on its width.
+    config = parse_design(design).replace(pe=(4, 4, 2), simd=32)
     assert predict_accuracy(config, *test_split) == pytest.approx(
         accuracy(config, *test_split), abs=tolerance)
 
