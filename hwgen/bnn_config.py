@@ -10,8 +10,8 @@ generator (:mod:`hwgen.bnn_engine`) both follow this order. This module imports 
 A layer's ``style`` is ``folded`` (the PE x SIMD unit of :mod:`hwgen.mvtu`) or ``unrolled``
 (:mod:`hwgen.unrolled`: every neuron its own tree, weights and threshold constants, one vector
 per cycle). Arithmetically an unrolled layer is a folded one with PE = ``n_out`` and SIMD =
-``n_in``, so it takes exactly those and the golden model needs nothing more; its tree may be
-pipelined (``-p<k>``), a folded layer's may not (its accumulator adds a count every cycle).
+``n_in``, so it takes exactly those and the golden model needs nothing more. Either style's
+tree may be pipelined (``-p<k>``): registers change when a count arrives, not what it is.
 """
 
 import re
@@ -23,26 +23,55 @@ from .bnn_model import ModelError, load_model
 from .config import PopcountConfig, _Design
 from .models import SHIPPED_MODELS
 
-__all__ = ["BNNConfig", "SHIPPED_MODELS", "MAX_DEFAULT_PE", "MAX_DEFAULT_SIMD", "STYLES"]
+__all__ = ["BNNConfig", "SHIPPED_MODELS", "DEFAULT_WEIGHT_BITS", "MAX_DEFAULT_SIMD",
+           "FOLDED_REGISTERS", "STYLES"]
 
-MAX_DEFAULT_PE = 4
+#: Weight bits the folded layers read per cycle, together, by default: the UP5K's block RAM,
+#: 30 EBRs of 16 bits each read once a cycle (thresholds, a few bits per neuron, are extra).
+DEFAULT_WEIGHT_BITS = 480
+#: The widest default chunk: the digits engine with 64- and 128-bit chunks (PE 2, 2, 5; SIMD
+#: 64, 128, 4) did not route on UP5K (nextpnr left 1000 arcs overused after 40 minutes), with
+#: 32-bit chunks it routed in two.
 MAX_DEFAULT_SIMD = 32
+#: Registers of a folded layer (:mod:`hwgen.mvtu`) from an issued weight address to its output
+#: register, besides its tree's: the ROM's read, the XNOR, the count, the accumulator.
+FOLDED_REGISTERS = 4
 STYLES = ("folded", "unrolled")
 _STYLE = rf"(?:{'|'.join(STYLES)})"
 
 
-def _largest_divisor(n, limit):
-    return max(d for d in range(1, min(n, limit) + 1) if n % d == 0)
+def _divisors(n):
+    return [d for d in range(1, n + 1) if n % d == 0]
+
+
+def _fewest_bits(n_in, n_out, cycles):
+    """``(pe, simd)`` of a folded layer done in at most ``cycles`` cycles: SIMD the widest
+    divisor up to :data:`MAX_DEFAULT_SIMD` where PEs alone can keep up (the chunk is where an
+    approximate plan acts, so a layer's chunks stay wide enough for one), then the fewest
+    weight bits a cycle; of those, the widest SIMD (fewer PEs: fewer accumulators, comparators
+    and output multiplexers)."""
+    chunk = max(d for d in _divisors(n_in) if d <= MAX_DEFAULT_SIMD)
+    *_, pe, simd = min((simd != chunk, pe * simd, simd > MAX_DEFAULT_SIMD, -simd, pe, simd)
+                       for pe in _divisors(n_out) for simd in _divisors(n_in)
+                       if (n_out // pe) * (n_in // simd) <= cycles)
+    return pe, simd
 
 
 def _default_folding(layers, style):
-    """``(pe, simd)`` per layer when none is given: an unrolled layer's whole size."""
-    pe, simd = [], []
-    for n_in, n_out, layer_style in zip(layers, layers[1:], style):
-        unrolled = layer_style == "unrolled"
-        pe.append(n_out if unrolled else _largest_divisor(n_out, MAX_DEFAULT_PE))
-        simd.append(n_in if unrolled else _largest_divisor(n_in, MAX_DEFAULT_SIMD))
-    return tuple(pe), tuple(simd)
+    """``(pe, simd)`` per layer when none is given: an unrolled layer's whole size; folded
+    layers all fast enough for the fewest cycles per image at which together they read at most
+    :data:`DEFAULT_WEIGHT_BITS` a cycle (a faster layer would only wait for the slowest)."""
+    shapes = [(n_in, n_out) for n_in, n_out in zip(layers, layers[1:])]
+    folded = [shape for shape, layer_style in zip(shapes, style) if layer_style == "folded"]
+    candidates = sorted({(n_out // pe) * (n_in // simd) for n_in, n_out in folded
+                         for pe in _divisors(n_out) for simd in _divisors(n_in)})
+    cycles = next((cycles for cycles in candidates
+                   if sum(pe * simd for pe, simd in (_fewest_bits(*shape, cycles)
+                                                     for shape in folded))
+                   <= DEFAULT_WEIGHT_BITS), None)
+    return tuple(zip(*((n_out, n_in) if layer_style == "unrolled"
+                       else _fewest_bits(n_in, n_out, cycles)
+                       for (n_in, n_out), layer_style in zip(shapes, style))))
 
 
 def _per_layer(name, value, depth):
@@ -60,9 +89,9 @@ class BNNConfig(_Design):
     """A binary MLP engine for ``weights`` (a shipped model name or an ``.npz`` path).
 
     ``pe``, ``simd``, ``popcount`` and ``style`` (``folded`` or ``unrolled``) take one value for
-    every layer or a list with one per layer; ``pe``/``simd`` default to the largest divisor of
-    each folded layer's size up to :data:`MAX_DEFAULT_PE`/:data:`MAX_DEFAULT_SIMD` and are an
-    unrolled layer's whole size.
+    every layer or a list with one per layer; ``pe``/``simd`` default to the fastest folding
+    within :data:`DEFAULT_WEIGHT_BITS` (see :func:`_default_folding`) and are an unrolled
+    layer's whole size.
     """
     weights: str = "digits"
     pe: tuple = None
@@ -105,11 +134,8 @@ class BNNConfig(_Design):
                     raise ValueError(f"BNN {name} of layer {layer} must divide its {size} "
                                      f"{what}, not {value!r}")
         popcount = _per_layer("popcount", self.popcount, depth)
-        for layer, (width, plan, layer_style) in enumerate(zip(simd, popcount, style), 1):
-            chunk = PopcountConfig.from_plan(width, plan, xnor=True)
-            if chunk.pipeline is not None and layer_style == "folded":
-                raise ValueError(f"BNN popcount of folded layer {layer} must be combinational, "
-                                 f"not {plan!r}")
+        for width, plan in zip(simd, popcount):
+            PopcountConfig.from_plan(width, plan, xnor=True)
         object.__setattr__(self, "pe", pe)
         object.__setattr__(self, "simd", simd)
         object.__setattr__(self, "popcount", popcount)
@@ -196,11 +222,22 @@ class BNNConfig(_Design):
 
     @property
     def cycles_per_image(self):
-        """Steady-state cycles between images, the slowest layer's: a folded layer's folds plus
-        the cycles it spends taking its input and handing on its output (see
-        :mod:`hwgen.mvtu`); an unrolled layer takes a vector every cycle."""
-        return max(1 if style == "unrolled" else neuron * synapse + 2
+        """Steady-state cycles between images, the slowest layer's: a folded layer's folds (it
+        takes the next vector while the last chunks of one drain, see :mod:`hwgen.mvtu`); an
+        unrolled layer takes a vector every cycle."""
+        return max(1 if style == "unrolled" else neuron * synapse
                    for style, (neuron, synapse) in zip(self.style, self.folds))
+
+    @property
+    def latency(self):
+        """Cycles from the cycle an idle engine takes an image to the first with its result
+        valid: each layer's (a folded layer's folds plus :data:`FOLDED_REGISTERS` plus its
+        tree's stages, an unrolled layer's tree stages plus its output register) and one for
+        the argmax's register."""
+        return 1 + sum(chunk.latency + (1 if style == "unrolled"
+                                        else neuron * synapse + FOLDED_REGISTERS)
+                       for style, chunk, (neuron, synapse) in zip(self.style, self.chunks,
+                                                                  self.folds))
 
     @property
     def input_bits(self):

@@ -5,19 +5,29 @@ vector with a chunk of its neuron's weights, counts it through the layer's compr
 and adds the count to its accumulator exactly. After a neuron's last chunk the PE compares the
 sum with the neuron's threshold (hidden layers) or keeps it as a score (the last layer).
 Weights and thresholds live in ROMs (:class:`amaranth.lib.memory.Memory`, synchronous read).
+The weights ask for block RAM (``ram_style``): left to itself, Yosys mapped the digits
+model's first- and last-layer weight ROMs (8 and 1.3 kbit) into LUTs on iCE40, while reading
+block RAM is what folding is for.
 
-Throughput: one input vector every ``neuron_folds * synapse_folds + 2`` cycles (one cycle to
-take the vector, one for the ROM read and accumulation of the last chunk). Latency from an
-accepted input to a valid output: ``neuron_folds * synapse_folds + 1`` cycles.
+The path is a pipeline, so that no cycle holds more than one of its slow steps: issue a ROM
+address; select the chunk and XNOR it with the ROM's word (registered); count (registered, after
+the tree's own ``chunk.latency`` stages); accumulate (registered); compare into the output
+register. A new input vector is taken in the cycle its first address is issued, while the
+previous vector's last chunks are still in the pipeline.
+
+Throughput: one input vector every ``neuron_folds * synapse_folds`` cycles while the consumer
+keeps up. Latency: ``o.valid`` rises ``neuron_folds * synapse_folds + chunk.latency + 4``
+cycles after the cycle in which ``i`` transferred the vector (:attr:`MVTU.latency`).
 """
 
 import numpy as np
-from amaranth.hdl import Module, Mux, Signal, unsigned
+from amaranth.hdl import EnableInserter, Module, Mux, Signal, unsigned
 from amaranth.lib import data, stream, wiring
 from amaranth.lib.memory import Memory
 from amaranth.lib.wiring import In, Out
 
-from .popcount import XNORPopcount
+from .bnn_config import FOLDED_REGISTERS
+from .popcount import Popcount
 
 __all__ = ["MVTU"]
 
@@ -25,12 +35,17 @@ __all__ = ["MVTU"]
 class MVTU(wiring.Component):
     """One layer of a binary MLP (see :mod:`hwgen.bnn_model` for the arithmetic).
 
+    The whole pipeline advances under one enable, ``~o.valid | o.ready`` (as in
+    :class:`~hwgen.unrolled.UnrolledLayer`): a stalled consumer holds every stage, so no vector
+    is lost, and ``o.valid``, a register, never depends on ``o.ready``.
+
     Parameters
     ----------
     weights : (n_out, n_in) array of 0/1
     thresholds : n_out integers, or None for the last layer (its output is the scores)
     pe, simd : neurons in parallel, input bits per cycle; they divide n_out and n_in
-    chunk : the XNOR-popcount :class:`~hwgen.config.PopcountConfig` of ``simd`` inputs
+    chunk : the XNOR-popcount :class:`~hwgen.config.PopcountConfig` of ``simd`` inputs,
+        pipelined or not
 
     Members
     -------
@@ -44,8 +59,6 @@ class MVTU(wiring.Component):
             raise ValueError(f"MVTU PE must divide {n_out}, SIMD {n_in}, and the popcount must "
                              f"be an XNOR-popcount of SIMD inputs; not PE {pe}, SIMD {simd}, "
                              f"{chunk.name}")
-        if chunk.latency:
-            raise ValueError(f"MVTU popcount must be combinational, not {chunk.name}")
         self._weights, self._thresholds = weights, thresholds
         self._pe, self._simd, self._chunk = pe, simd, chunk
         self._folds = (n_out // pe, n_in // simd)
@@ -54,6 +67,16 @@ class MVTU(wiring.Component):
         output = (unsigned(n_out) if thresholds is not None
                   else data.ArrayLayout(self._accumulator, n_out))
         super().__init__({"i": In(stream.Signature(n_in)), "o": Out(stream.Signature(output))})
+
+    @property
+    def cycles_per_vector(self):
+        """Cycles between input vectors while the consumer keeps up: one per chunk and PE."""
+        return self._folds[0] * self._folds[1]
+
+    @property
+    def latency(self):
+        """Cycles from the cycle an input vector transfers to the first with ``o.valid``."""
+        return self.cycles_per_vector + self._chunk.latency + FOLDED_REGISTERS
 
     def _weight_words(self):
         """ROM word ``nf * SF + sf``: PE ``p``'s chunk ``sf`` of neuron ``nf * PE + p``."""
@@ -72,11 +95,59 @@ class MVTU(wiring.Component):
         m = Module()
         neuron_folds, synapse_folds = self._folds
         pe, simd = self._pe, self._simd
+        enable = Signal()
+        m.d.comb += enable.eq(~self.o.valid | self.o.ready)
 
         m.submodules.weights = weights = Memory(
             shape=unsigned(pe * simd), depth=neuron_folds * synapse_folds,
-            init=self._weight_words())
+            init=self._weight_words(), attrs={"ram_style": "block"})
         weight_read = weights.read_port()
+        m.d.comb += weight_read.en.eq(enable)
+
+        # What a chunk carries down the pipeline beside its data.
+        control = data.StructLayout({"valid": 1, "nf": range(neuron_folds),
+                                     "sf": range(synapse_folds)})
+
+        def follow(previous, name, stages=1):
+            """``previous`` control, ``stages`` enabled registers later."""
+            for stage in range(stages):
+                staged = Signal(control, name=f"{name}{stage}" if stages > 1 else name)
+                with m.If(enable):
+                    m.d.sync += staged.eq(previous)
+                previous = staged
+            return previous
+
+        # Issue: the address of the next chunk. A vector is taken in the cycle its first
+        # chunk is issued; ``vector`` changes as the previous vector's last chunk is read.
+        vector = Signal(len(self.i.payload))
+        busy = Signal()  # between a vector's first and last chunk
+        nf, sf = Signal(range(neuron_folds)), Signal(range(synapse_folds))
+        issue = Signal(control)
+        m.d.comb += [self.i.ready.eq(enable & ~busy),
+                     issue.valid.eq(busy | self.i.valid), issue.nf.eq(nf), issue.sf.eq(sf),
+                     weight_read.addr.eq(nf * synapse_folds + sf)]
+        with m.If(enable & self.i.valid & ~busy):
+            m.d.sync += vector.eq(self.i.payload)
+        with m.If(enable & issue.valid):
+            last_chunk = (nf == neuron_folds - 1) & (sf == synapse_folds - 1)
+            m.d.sync += [busy.eq(~last_chunk), sf.eq(sf + 1)]
+            with m.If(sf == synapse_folds - 1):
+                m.d.sync += [sf.eq(0), nf.eq(nf + 1)]
+                with m.If(nf == neuron_folds - 1):
+                    m.d.sync += nf.eq(0)
+
+        # Read: the ROM's word meets the chunk; their XNOR is registered.
+        read = follow(issue, "read")
+        chunk = vector.word_select(read.sf, simd)
+        agree = Signal(pe * simd)
+        with m.If(enable):
+            m.d.sync += agree.eq(~(weight_read.data ^ chunk.replicate(pe)))
+        counted = follow(follow(read, "agree"), "count_in", self._chunk.latency)
+        tree = self._chunk.replace(xnor=False)
+
+        # The counts, then the sums; the threshold ROM is read as the sums are registered.
+        summed = follow(counted, "count")
+        compared = follow(summed, "sum")
         if self._thresholds is not None:
             width = max(int(self._thresholds.max()), 1).bit_length()
             rows = self._thresholds.reshape(neuron_folds, pe)
@@ -84,52 +155,28 @@ class MVTU(wiring.Component):
                 shape=data.ArrayLayout(width, pe), depth=neuron_folds,
                 init=[[int(value) for value in row] for row in rows])
             threshold_read = thresholds.read_port()
+            m.d.comb += [threshold_read.addr.eq(summed.nf), threshold_read.en.eq(enable)]
 
-        vector = Signal(len(self.i.payload))
-        busy = Signal()  # issuing ROM addresses for the vector held
-        nf, sf = Signal(range(neuron_folds)), Signal(range(synapse_folds))
-        # The ROM's read stage: what the word arriving this cycle belongs to.
-        read_valid = Signal()
-        read_nf, read_sf = Signal.like(nf), Signal.like(sf)
-
-        m.d.comb += self.i.ready.eq(~busy & ~read_valid & (~self.o.valid | self.o.ready))
-        with m.If(self.o.valid & self.o.ready):
-            m.d.sync += self.o.valid.eq(0)
-        with m.If(self.i.valid & self.i.ready):
-            m.d.sync += [vector.eq(self.i.payload), busy.eq(1), nf.eq(0), sf.eq(0)]
-
-        m.d.comb += weight_read.addr.eq(nf * synapse_folds + sf)
-        if self._thresholds is not None:
-            m.d.comb += threshold_read.addr.eq(nf)
-        m.d.sync += [read_valid.eq(busy), read_nf.eq(nf), read_sf.eq(sf)]
-        with m.If(busy):
-            m.d.sync += sf.eq(sf + 1)
-            with m.If(sf == synapse_folds - 1):
-                m.d.sync += [sf.eq(0), nf.eq(nf + 1)]
-                with m.If(nf == neuron_folds - 1):
-                    m.d.sync += busy.eq(0)
-
-        chunk = vector.word_select(read_sf, simd)
         for p in range(pe):
-            m.submodules[f"pe{p}"] = counter = XNORPopcount(self._chunk)
+            counter = Popcount(tree)
+            m.submodules[f"pe{p}"] = EnableInserter(enable)(counter)
+            count = Signal.like(counter.count, name=f"count{p}")
             accumulator = Signal(self._accumulator, name=f"acc{p}")
-            total = Signal(self._accumulator, name=f"total{p}")
-            m.d.comb += [counter.a.eq(chunk),
-                         counter.w.eq(weight_read.data.word_select(p, simd)),
-                         total.eq(Mux(read_sf == 0, 0, accumulator) + counter.count)]
-            with m.If(read_valid):
-                m.d.sync += accumulator.eq(total)
-                with m.If(read_sf == synapse_folds - 1):
-                    with m.Switch(read_nf):
-                        for fold in range(neuron_folds):
-                            with m.Case(fold):
-                                neuron = fold * pe + p
-                                if self._thresholds is None:
-                                    m.d.sync += self.o.payload[neuron].eq(total)
-                                else:
-                                    m.d.sync += self.o.payload[neuron].eq(
-                                        total >= threshold_read.data[p])
-        last = (read_nf == neuron_folds - 1) & (read_sf == synapse_folds - 1)
-        with m.If(read_valid & last):
-            m.d.sync += self.o.valid.eq(1)
+            m.d.comb += counter.a.eq(agree.word_select(p, simd))
+            with m.If(enable):
+                m.d.sync += [count.eq(counter.count),
+                             accumulator.eq(Mux(summed.sf == 0, 0, accumulator) + count)]
+            if self._thresholds is None:
+                result = accumulator
+            else:
+                result = accumulator >= threshold_read.data[p]
+            with m.If(enable & compared.valid & (compared.sf == synapse_folds - 1)):
+                with m.Switch(compared.nf):
+                    for fold in range(neuron_folds):
+                        with m.Case(fold):
+                            m.d.sync += self.o.payload[fold * pe + p].eq(result)
+
+        with m.If(enable):
+            m.d.sync += self.o.valid.eq(compared.valid & (compared.nf == neuron_folds - 1)
+                                        & (compared.sf == synapse_folds - 1))
         return m

@@ -92,3 +92,32 @@ def run_engine(engine, images, *, stall=0.0, seed=0):
     labels = np.array([label for label, _ in results])
     scores = np.array([score for _, score in results])
     return labels, scores, accepted
+
+
+def run_paced(unit, vectors, *, limit=2000):
+    """``(transfer cycles, valid cycles, payloads)`` of a stream unit offered ``vectors`` (rows of
+    0/1) back to back with its output always taken: the unit's own pace and latency. Stops after
+    ``limit`` cycles, so a hung unit fails its test instead of hanging it."""
+    transfers, valids, payloads = [], [], []
+
+    async def testbench(ctx):
+        ctx.set(unit.o.ready, 1)
+        cycle = sent = 0
+        while len(valids) < len(vectors) and cycle < limit:
+            ctx.set(unit.i.valid, sent < len(vectors))
+            ctx.set(unit.i.payload, bits_to_int(vectors[min(sent, len(vectors) - 1)]))
+            *_, ready, valid, payload = await ctx.tick().sample(
+                unit.i.ready, unit.o.valid, unit.o.payload)
+            if ready and sent < len(vectors):
+                transfers.append(cycle)
+                sent += 1
+            if valid:
+                valids.append(cycle)
+                payloads.append(payload)
+            cycle += 1
+
+    simulator = Simulator(unit)
+    simulator.add_clock(1e-6)
+    simulator.add_testbench(testbench)
+    simulator.run()
+    return transfers, valids, payloads

@@ -49,8 +49,8 @@ def test_passes_on_the_predicted_engine(design):
     config = parse_design(design)
     cycles, passed, failed = run_selftest(config, config)
     assert (passed, failed) == (1, 0)
-    # The first image needs n_in shifts; then the engine sets the pace.
-    assert cycles <= config.model.layers[0] + (IMAGES + 1) * config.cycles_per_image
+    # The first image needs n_in shifts and the engine's latency; then the engine sets the pace.
+    assert cycles <= config.model.layers[0] + config.latency + IMAGES * config.cycles_per_image
 
 
 @pytest.mark.slow

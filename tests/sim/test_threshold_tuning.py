@@ -44,7 +44,8 @@ def test_table_bias_equals_tree_bias_on_uniform_inputs():
 @pytest.mark.parametrize("source, before, after", [("table", 0.7778, 0.8639),
                                                    ("bit_exact", 0.7778, 0.8889)])
 def test_tuning_recovers_accuracy_on_the_engine(source, before, after, digits):
-    config = parse_design("bnn-digits-maj_not-l1")
+    # The folding the figures were measured on: an approximate tree's error depends on its width.
+    config = parse_design("bnn-digits-maj_not-l1").replace(pe=(4, 4, 2), simd=32)
     bits = config.model.binarize(digits.x_test)
     assert accuracy(config, bits, digits.y_test) == pytest.approx(before, abs=1e-4)
     tuned = tune_thresholds(config, digits, source=source)
@@ -61,7 +62,7 @@ def test_maj_not_counts_high_so_thresholds_rise(digits):
 def test_cli_writes_a_model_the_design_takes(tmp_path, capsys):
     path = tmp_path / "tuned.npz"
     assert main(["tune", "bnn-digits-maj_not-c3", "--bias", "bit_exact", "-o", str(path)]) == 0
-    assert "on bnn-digits-maj_not-c3's engine (bit-exact) 13.06% -> " in capsys.readouterr().out
+    assert "on bnn-digits-maj_not-c3's engine (bit-exact) 20.56% -> " in capsys.readouterr().out
     assert main(["predict", "bnn-digits-maj_not-c3", "--weights", str(path), "--check",
                  "--json", "--draws", "1"]) == 0
     simulated = json.loads(capsys.readouterr().out)["simulated_accuracy"]
