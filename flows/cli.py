@@ -287,6 +287,14 @@ def _build(args):
     print(f"{config.name} for {args.board}: {bitstream}")
 
 
+def _convert(args):
+    from .qonnx_convert import convert
+
+    model = convert(args.source, args.output)
+    print(f"{args.source}: wrote {args.output} (layers {','.join(map(str, model.layers))}, "
+          f"{len(model.input_thresholds)} input thresholds, sha256 {model.sha256[:12]})")
+
+
 def _classify(args):
     from ..sim.bnn_data import load_dataset
 
@@ -515,6 +523,12 @@ def _parser():
     verb.add_argument("--json", action="store_true", help="print one JSON object")
     _add_bnn_options(verb)
     verb.set_defaults(run=_classify)
+
+    verb = verbs.add_parser("convert", help="a binary network from QONNX to the engine's .npz, "
+                                            "or from .npz (or a shipped model) to QONNX")
+    verb.add_argument("source", metavar="MODEL.onnx|MODEL.npz|NAME")
+    verb.add_argument("-o", "--output", required=True, metavar="MODEL.npz|MODEL.onnx")
+    verb.set_defaults(run=_convert)
 
     verb = verbs.add_parser("doctor", help="versions and locations of every tool")
     verb.add_argument("--warm", action="store_true",
