@@ -226,6 +226,7 @@ def test_cli_names_unsupported_content(tmp_path, capsys):
 
 def test_missing_qonnx_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "qonnx.core.modelwrapper", None)
-    with pytest.raises(FlowError, match=r"^QONNX conversion needs onnx and qonnx \(qonnx\.core\."
-                                        r"modelwrapper is missing\): pip install 'axbnn\[qonnx\]'$"):
+    missing = r"\(qonnx\.core\.modelwrapper is missing\)"
+    with pytest.raises(FlowError, match=rf"^QONNX conversion needs onnx and qonnx {missing}: "
+                                        r"pip install 'axbnn\[qonnx\]'$"):
         to_qonnx(load_model())
