@@ -287,6 +287,14 @@ def _build(args):
     print(f"{config.name} for {args.board}: {bitstream}")
 
 
+def _convert(args):
+    from .qonnx_convert import convert
+
+    model = convert(args.source, args.output)
+    print(f"{args.source}: wrote {args.output} (layers {','.join(map(str, model.layers))}, "
+          f"{len(model.input_thresholds)} input thresholds, sha256 {model.sha256[:12]})")
+
+
 def _classify(args):
     from ..sim.bnn_data import load_dataset
 
@@ -337,8 +345,9 @@ def _parser():
     verb.set_defaults(run=_generate)
 
     verb = verbs.add_parser("train", help="train a binary MLP and export it for the BNN engine")
-    verb.add_argument("--dataset", default="digits", metavar="digits|FILE.npz",
-                      help="scikit-learn's digits (default) or x_train, y_train, x_test, y_test")
+    verb.add_argument("--dataset", default="digits", metavar="digits|idx:DIR|FILE.npz",
+                      help="scikit-learn's digits (default), MNIST's four IDX files in DIR, or an "
+                           ".npz of x_train, y_train, x_test, y_test")
     verb.add_argument("--layers", type=_int_list, metavar="N,N,...",
                       help=f"sizes, inputs first (default: input bits, {DEFAULT_HIDDEN}, "
                            f"classes; or the engine's)")
@@ -363,7 +372,7 @@ def _parser():
 
     verb = verbs.add_parser("train-mlp", help="train an 8-bit sign-magnitude MLP in float and "
                                               "quantise it, for 'predict smul8-...'")
-    verb.add_argument("--dataset", default="digits", metavar="digits|FILE.npz")
+    verb.add_argument("--dataset", default="digits", metavar="digits|idx:DIR|FILE.npz")
     verb.add_argument("--hidden", type=_int_list, default=MLPOptions.hidden, metavar="N[,N...]",
                       help="hidden layer sizes (default "
                            f"{','.join(map(str, MLPOptions.hidden))})")
@@ -378,7 +387,7 @@ def _parser():
     verb.add_argument("--bias", choices=COUNT_SOURCES, default="table",
                       help="each neuron's expected bias from the plan's error table (default) "
                            "or counted through its compressor tree")
-    verb.add_argument("--dataset", default=None, metavar="digits|FILE.npz",
+    verb.add_argument("--dataset", default=None, metavar="digits|idx:DIR|FILE.npz",
                       help="training split to measure on (default: the model's data set)")
     verb.add_argument("-o", "--output", required=True, metavar="MODEL.npz")
     _add_bnn_options(verb)
@@ -389,7 +398,7 @@ def _parser():
     verb.add_argument("designs", nargs="*", metavar="DESIGN",
                       help="bnn-digits-<plan> and smul8-<blocks> designs (default: every "
                            "approximate popcount plan and mul8 of the presets)")
-    verb.add_argument("--dataset", default="digits", metavar="digits|FILE.npz")
+    verb.add_argument("--dataset", default="digits", metavar="digits|idx:DIR|FILE.npz")
     verb.add_argument("--bnn-epochs", type=_positive_int, default=TrainOptions.epochs)
     verb.add_argument("--mlp-epochs", type=_positive_int, default=RETRAIN_EPOCHS,
                       help="retraining epochs of the 8-bit MLP (default %(default)s)")
@@ -402,7 +411,7 @@ def _parser():
                                             "model, or an 8-bit MLP's from its smul8 "
                                             "multiplier's, without bit-exact simulation")
     verb.add_argument("design", metavar="DESIGN")
-    verb.add_argument("--dataset", default=None, metavar="digits|FILE.npz",
+    verb.add_argument("--dataset", default=None, metavar="digits|idx:DIR|FILE.npz",
                       help="default: the one the model was trained on")
     verb.add_argument("--check", action="store_true",
                       help="also the bit-exact accuracy of the golden model, and its time")
@@ -509,12 +518,18 @@ def _parser():
                       help="serial device (/dev/ttyUSB1, COM3) or pyserial URL (socket://...)")
     verb.add_argument("--baud", type=_positive_int, default=BAUD,
                       help="serial line rate (default %(default)s)")
-    verb.add_argument("--dataset", default="digits", metavar="digits|FILE.npz")
+    verb.add_argument("--dataset", default="digits", metavar="digits|idx:DIR|FILE.npz")
     verb.add_argument("--images", type=_positive_int, metavar="N",
                       help="only the first N test images")
     verb.add_argument("--json", action="store_true", help="print one JSON object")
     _add_bnn_options(verb)
     verb.set_defaults(run=_classify)
+
+    verb = verbs.add_parser("convert", help="a binary network from QONNX to the engine's .npz, "
+                                            "or from .npz (or a shipped model) to QONNX")
+    verb.add_argument("source", metavar="MODEL.onnx|MODEL.npz|NAME")
+    verb.add_argument("-o", "--output", required=True, metavar="MODEL.npz|MODEL.onnx")
+    verb.set_defaults(run=_convert)
 
     verb = verbs.add_parser("doctor", help="versions and locations of every tool")
     verb.add_argument("--warm", action="store_true",

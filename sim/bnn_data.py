@@ -1,4 +1,5 @@
-"""Data sets for binary networks: scikit-learn's bundled digits, or any ``.npz`` of features.
+"""Data sets for binary networks: scikit-learn's bundled digits, MNIST-format IDX files, or any
+``.npz`` of features.
 
 ``digits``: the 1,797 8x8 images (features 0-16) scikit-learn ships, no download. Split fixed:
 the first 1,437 images train, the last 360 test (80/20 in the file's order; the test images
@@ -8,11 +9,19 @@ Full scale 16.
 An ``.npz`` file holds ``x_train``, ``x_test`` (numeric, ``(samples, features)``) and
 ``y_train``, ``y_test`` (integer labels from 0). Its full scale is the largest training feature.
 
+``idx:DIR``: the four IDX files of MNIST (and of Fashion-MNIST, KMNIST...) in ``DIR``:
+``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``, ``t10k-images-idx3-ubyte`` and
+``t10k-labels-idx1-ubyte``, each possibly gzipped (``.gz`` added). Images are flattened row by
+row, full scale 255, ``image_shape`` their (rows, columns). Magic numbers, sizes and lengths are
+checked: a truncated or foreign file is a one-line error naming it.
+
 A network sees features through a thermometer code of ``levels`` thresholds spread evenly over
 the full scale (:meth:`Dataset.input_thresholds`); one level is the half-scale threshold of
 wave 1. Images (``image_shape`` known) can be shifted to augment the training split.
 """
 
+import gzip
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -106,6 +115,73 @@ def _from_file(path):
                    float(x_train.max()))
 
 
+IDX_FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+             "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+
+
+def _read_idx(directory, name, dimensions):
+    """The unsigned-byte array of IDX file ``name`` (or ``name.gz``) of ``dimensions`` axes."""
+    path = directory / name
+    if not path.exists() and (directory / f"{name}.gz").exists():
+        path = directory / f"{name}.gz"
+    try:
+        if path.suffix == ".gz":
+            with gzip.open(path, "rb") as file:
+                data = file.read()
+        else:
+            data = path.read_bytes()
+    except OSError as reason:   # gzip.BadGzipFile is one
+        detail = reason.strerror or reason
+        raise DataError(f"IDX file {path} cannot be read: {detail}") from None
+    except (EOFError, zlib.error):
+        raise DataError(f"IDX file {path} is a truncated or damaged gzip file") from None
+    # The magic number: two zero bytes, the element type (0x08: unsigned byte), the axes.
+    magic = 0x0800 + dimensions
+    header = 4 + 4 * dimensions
+    if len(data) < 4 or int.from_bytes(data[:4], "big") != magic:
+        raise DataError(f"IDX file {path} must start with the magic number 0x{magic:08x} "
+                        f"(unsigned bytes, {dimensions} axes), not 0x{data[:4].hex() or 'none'}")
+    if len(data) < header:
+        raise DataError(f"IDX file {path} is truncated: its header needs {header} bytes, not "
+                        f"{len(data)}")
+    shape = tuple(int.from_bytes(data[4 + 4 * axis:8 + 4 * axis], "big")
+                  for axis in range(dimensions))
+    size = int(np.prod(shape))
+    if len(data) != header + size:
+        state = "truncated" if len(data) < header + size else "longer than its header says"
+        raise DataError(f"IDX file {path} is {state}: {'x'.join(map(str, shape))} bytes after "
+                        f"the header, not {len(data) - header}")
+    if 0 in shape:
+        raise DataError(f"IDX file {path} holds no samples (shape {shape})")
+    return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
+
+
+def _from_idx(directory):
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise DataError(f"IDX data set {directory} must be a directory of MNIST-format files")
+    splits, shape = {}, None
+    for split, (images_name, labels_name) in IDX_FILES.items():
+        images = _read_idx(directory, images_name, 3)
+        labels = _read_idx(directory, labels_name, 1)
+        if len(labels) != len(images):
+            raise DataError(f"IDX files {directory / labels_name} and {images_name} must hold "
+                            f"as many labels as images, not {len(labels)} and {len(images)}")
+        if shape not in (None, images.shape[1:]):
+            raise DataError(f"IDX file {directory / images_name} holds images of "
+                            f"{images.shape[1:]}, the training images {shape}")
+        shape = images.shape[1:]
+        splits[split] = (images.reshape(len(images), -1).astype(np.float64),
+                         labels.astype(np.int64))
+    (x_train, y_train), (x_test, y_test) = splits["train"], splits["test"]
+    return Dataset(f"idx:{directory}", x_train, y_train, x_test, y_test, 255.0, shape)
+
+
 def load_dataset(name="digits"):
-    """``digits`` or the path of an ``.npz`` file (see the module docstring)."""
-    return _digits() if str(name) == "digits" else _from_file(name)
+    """``digits``, ``idx:DIR`` or the path of an ``.npz`` file (see the module docstring)."""
+    name = str(name)
+    if name == "digits":
+        return _digits()
+    if name.startswith("idx:"):
+        return _from_idx(name[len("idx:"):])
+    return _from_file(name)
