@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..hwgen.designs import parse_design
+from ..hwgen.files import check_output_dir, write_atomically
 from ..sim.multiplier import multiply, product_table
 from ..sim.popcount import popcount
 
@@ -108,11 +109,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m axbnn.flows.benchmark", description=__doc__)
     parser.add_argument("-o", "--output", default="benchmark", metavar="DIR")
     args = parser.parse_args(argv)
-    rows = run_benchmarks(progress=lambda line: print(line, file=sys.stderr))
     output = Path(args.output)
-    output.mkdir(parents=True, exist_ok=True)
-    (output / "benchmark.json").write_text(json.dumps(rows, indent=2) + "\n")
-    (output / "benchmark.md").write_text(to_markdown(rows))
+    check_output_dir(output)
+    rows = run_benchmarks(progress=lambda line: print(line, file=sys.stderr))
+    write_atomically(output / "benchmark.json", json.dumps(rows, indent=2) + "\n")
+    write_atomically(output / "benchmark.md", to_markdown(rows))
     print(to_markdown(rows), end="")
 
 

@@ -13,6 +13,7 @@ from ..boards.selftest_top import SelfTestTop
 from ..hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
 from ..hwgen.errors import FlowError
 from ..hwgen.families import require
+from ..hwgen.files import check_output_dir, refuse_links
 from ..hwgen.serial_protocol import BAUD
 from ..sim.bist import bnn_signature, signature
 from .tools import TOOLS
@@ -106,6 +107,8 @@ def build_bitstream(config, board_name, out_dir, *, cycles=DEFAULT_CYCLES, image
         if shutil.which(tool) is None:
             raise FlowError(f"Programming the {board_name} needs {tool}, which is not on PATH "
                             f"(install it, or set {variable})")
+    check_output_dir(out_dir)
+    refuse_links(out_dir)  # Amaranth's build plan would write through them
     out_dir = Path(out_dir).resolve()
     top = _TOPS[require(config, "build").interface](config, board, cycles=cycles,
                                                        images=images, baud=baud)

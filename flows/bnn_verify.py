@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..hwgen.files import refuse_links, write_atomically
 from ..sim.bnn_data import load_dataset
 from ..sim.bnn_infer import infer
 
@@ -69,15 +70,18 @@ def verify_bnn(config, *, simulator="verilator", images=None, stall=DEFAULT_STAL
     if not 0 <= stall < 1:
         raise FlowError(f"Stall probability must be from 0 to below 1, not {stall!r}")
     dataset = dataset or load_dataset(config.model.metadata.get("dataset", "digits"))
+    dataset.check_classes(config.model.n_classes, f"the model of {config.name}")
     bits = config.model.binarize(dataset.x_test[:images])
     labels = dataset.y_test[:images]
     expected = infer(config, bits)
-    work = (Path(build_dir) / f"{simulator}-{config.top_name}").resolve()
+    work = Path(build_dir) / f"{simulator}-{config.top_name}"
+    refuse_links(work, what="Build directory")  # the simulator would write through them
+    work = work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     stimulus, response = work / "stimulus.json", work / "response.json"
     response.unlink(missing_ok=True)
     weights = 1 << np.arange(bits.shape[1], dtype=object)
-    stimulus.write_text(json.dumps({
+    write_atomically(stimulus, json.dumps({
         "images": [int(np.sum(row.astype(object) * weights)) for row in bits],
         "stall": stall, "seed": seed,
         "max_cycles": 4 * len(bits) * (config.cycles_per_image + 8) + 200,

@@ -16,6 +16,7 @@ from ..hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
 from ..hwgen.designs import PRESETS, parse_design, with_options
 from ..hwgen.errors import AxbnnError
 from ..hwgen.families import require
+from ..hwgen.files import check_output_dir, check_output_file
 from ..hwgen.serial_protocol import BAUD
 from ..sim.bnn_predict import DEFAULT_DRAWS
 from ..sim.bnn_train import DEFAULT_HIDDEN, TrainOptions
@@ -97,6 +98,7 @@ def _train(args):
     from ..sim.bnn_data import load_dataset
     from ..sim.bnn_train import train_for
 
+    check_output_file(args.output)  # before training, not after it
     engine = _bnn_options(args, parse_design("bnn-digits"))
     dataset = load_dataset(args.dataset)
 
@@ -125,6 +127,7 @@ def _train_mlp(args):
     from ..sim.mlp_train import train_float
     from ..sim.quant_mlp import accuracy, exact_products
 
+    check_output_file(args.output)
     dataset = load_dataset(args.dataset)
     hidden = args.hidden if isinstance(args.hidden, tuple) else (args.hidden,)
     options = MLPOptions(hidden=hidden, epochs=args.epochs, seed=args.seed)
@@ -144,6 +147,7 @@ def _tune(args):
 
     config = parse_design(args.design)
     require(config, "tune")
+    check_output_file(args.output)
     config = _bnn_options(args, config)
     dataset = load_dataset(args.dataset or config.model.metadata.get("dataset", "digits"))
     before = accuracy(config, config.model.binarize(dataset.x_test), dataset.y_test)
@@ -255,6 +259,7 @@ _VERIFIED = {None: "", True: ", verified", False: ", MISMATCH"}
 def _front(args):
     from .front import make_front
 
+    check_output_dir(args.output)
     config = _bnn_options(args, parse_design(args.design))
     entries = make_front(config, args.output, targets=args.target or ["ice40-up5k"],
                          plans=args.plan or DEFAULT_PLANS, adaptation=args.adapt,
@@ -304,6 +309,7 @@ def _classify(args):
     require(config, "classify")
     config = _bnn_options(args, config)
     dataset = load_dataset(args.dataset)
+    dataset.check_classes(config.model.n_classes, f"the model of {config.name}")
     if args.images:
         dataset = dataset.head(args.images)
     with open_port(args.port, args.baud) as port:
@@ -546,6 +552,11 @@ def main(argv=None):
     except AxbnnError as error:
         print(f"axbnn: error: {error}", file=sys.stderr)
         return error.exit_status
+    except KeyboardInterrupt:
+        # Results are renamed into place whole, so stopping leaves no half-written one: one
+        # line, not a traceback. 130 is what shells report for a command ended by SIGINT.
+        print("axbnn: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         # The reader (head, less) has gone: stop quietly, and keep the interpreter's final
         # flush of stdout from failing again.

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from ..hwgen.errors import FlowError
+from ..hwgen.files import write_atomically
 from .simulators import prepare_simulator
 
 __all__ = ["run_cocotb", "log_tail"]
@@ -55,7 +56,7 @@ def run_cocotb(verilog, top, *, simulator, work, test_module, extra_env, seed=0)
     work = Path(work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     source = work / f"{top}.v"
-    source.write_text(verilog)
+    write_atomically(source, verilog)
     runner = _runner(simulator)
     build_log, test_log = work / "build.log", work / "test.log"
     started = time.perf_counter()

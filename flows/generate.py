@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..hwgen.errors import DataError, FlowError
 from ..hwgen.families import require
-from ..hwgen.files import write_atomically
+from ..hwgen.files import check_output_dir, write_atomically
 
 __all__ = ["generate", "tool_versions", "MANIFEST"]
 
@@ -52,12 +52,14 @@ def generate(config, out_dir):
     """Write ``<top>.v`` and ``manifest.json`` for ``config`` into ``out_dir``; return the manifest.
 
     Everything is computed before the first file is written, and the manifest is written last:
-    a directory without one holds no complete generation. The same configuration and tool
-    versions give byte-identical files.
+    a directory without one holds no complete generation. Files an earlier manifest there
+    listed, and this one does not, are removed (another design's Verilog must not lie beside
+    this manifest). The same configuration and tool versions give byte-identical files.
     """
     from ..hwgen.build import verilog_and_ports
 
     family = require(config, "generate")
+    check_output_dir(out_dir)
     verilog, ports = verilog_and_ports(config)
     verilog_name = f"{config.top_name}.v"
     manifest = {
@@ -72,10 +74,26 @@ def generate(config, out_dir):
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        stale = _listed_files(out_dir / MANIFEST) - set(manifest["files"])
         (out_dir / MANIFEST).unlink(missing_ok=True)
+        for name in stale:
+            (out_dir / name).unlink(missing_ok=True)
         write_atomically(out_dir / verilog_name, verilog)
         write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2) + "\n")
     except OSError as error:
         raise FlowError(f"Output directory {str(out_dir)!r} cannot be written: "
                         f"{error.strerror}") from None
     return manifest
+
+
+def _listed_files(path):
+    """The names an earlier manifest at ``path`` lists: plain names in its directory only (a
+    manifest is data anyone could have written, and must not steer a removal elsewhere)."""
+    try:
+        files = json.loads(path.read_text()).get("files", {})
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        return set()
+    if not isinstance(files, dict):
+        return set()
+    return {name for name in files if isinstance(name, str) and name not in ("", ".", "..")
+            and "/" not in name and "\\" not in name and name != MANIFEST}

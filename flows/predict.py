@@ -15,7 +15,9 @@ from ..hwgen.families import require
 from ..sim import layer_error_model
 from ..sim.bnn_data import load_dataset
 from ..sim.bnn_infer import accuracy
-from ..sim.bnn_predict import DEFAULT_DRAWS, count_tables, flip_probabilities, predict_accuracy
+from ..sim.bnn_predict import (DEFAULT_DRAWS, MAX_DRAWS, count_tables, flip_probabilities,
+                                predict_accuracy)
+from ..sim.checks import check_count
 from ..sim.mlp_train import MLPOptions, train_float
 from ..sim.multiplier import product_table
 from ..sim.quant_mlp import accuracy as mlp_accuracy
@@ -28,6 +30,7 @@ def predict_design(config, *, weights=None, dataset=None, check=False, draws=DEF
                    method=None, kind="correlated", seed=0):
     """:func:`predict` for an engine (``weights`` its model file) or :func:`predict_mlp` for a
     sign-magnitude multiplier (``weights`` an MLP file), as the design's family says."""
+    check_count("Draw count", draws, MAX_DRAWS)  # before tables are built or networks trained
     if require(config, "predict").interface == "stream":
         return predict(with_options(config, weights=weights), dataset=dataset, check=check,
                        draws=draws, method=method, seed=seed)
@@ -42,6 +45,7 @@ def predict(config, *, dataset=None, check=False, draws=DEFAULT_DRAWS, method=No
     images. Accuracies are fractions of the test split of ``dataset`` (default: the model's);
     ``flip_probability`` is each hidden layer's mean neuron flip probability on it."""
     data = load_dataset(dataset or config.model.metadata.get("dataset", "digits"))
+    data.check_classes(config.model.n_classes, f"the model of {config.name}")
     bits = config.model.binarize(data.x_test)
     start = time.perf_counter()
     tables = count_tables(config, method=method, seed=seed)
@@ -76,6 +80,7 @@ def predict_mlp(config, *, weights=None, dataset=None, check=False, draws=DEFAUL
     if model.layers[0] != data.n_features:
         raise DesignError(f"MLP {weights} takes {model.layers[0]} features, but {data.name} "
                           f"has {data.n_features}")
+    data.check_classes(model.layers[-1], f"MLP {weights}")
     table = product_table(config.blocks, signed=True)
     start = time.perf_counter()
     errors = layer_error_model.measure(

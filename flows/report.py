@@ -10,11 +10,13 @@ its exact counterpart (``config.exact()``) and with the naive baseline of
 front drawn).
 """
 
+import io
 import json
 from pathlib import Path
 
 from ..hwgen.designs import parse_design
 from ..hwgen.families import FAMILIES, require
+from ..hwgen.files import check_output_dir, write_atomically
 from ..sim.characterize import characterize
 
 from .synth import synthesize
@@ -57,7 +59,7 @@ def make_report(designs, targets, out_dir, *, progress=print):
     for config in configs:
         require(config, "report")
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_output_dir(out_dir)
     # (name, target) -> (config to synthesise, behavioural?), in table order
     entries = {}
     for target in targets:
@@ -86,8 +88,8 @@ def make_report(designs, targets, out_dir, *, progress=print):
             "cost_vs_behavioural": _change(figures[key], naive[key]),
             "fmax_vs_exact": _change(figures.get("fmax_mhz"), exact.get("fmax_mhz")),
         })
-    (out_dir / "report.json").write_text(json.dumps(rows, indent=2) + "\n")
-    (out_dir / "report.md").write_text(to_markdown(rows, targets))
+    write_atomically(out_dir / "report.json", json.dumps(rows, indent=2) + "\n")
+    write_atomically(out_dir / "report.md", to_markdown(rows, targets))
     plot_pareto(rows, targets, out_dir / "pareto.png")
     return rows
 
@@ -148,5 +150,7 @@ def plot_pareto(rows, targets, path):
             axis.set(title=f"{family} on {target}", xlabel="MRED", ylabel=label)
             axis.legend(fontsize=7)
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
     pyplot.close(figure)
+    write_atomically(path, buffer.getvalue())

@@ -18,6 +18,7 @@ Writes ``retrain.json``, ``retrain.md`` and ``retrain.png`` (accuracy against MR
 without retraining) once everything has run.
 """
 
+import io
 import json
 import time
 from pathlib import Path
@@ -27,13 +28,15 @@ import numpy as np
 from ..hwgen.designs import parse_design
 from ..hwgen.errors import DesignError
 from ..hwgen.families import FAMILIES, require
+from ..hwgen.files import check_output_dir, write_atomically
 from ..sim.bnn_data import load_dataset
 from ..sim.bnn_infer import accuracy as bnn_accuracy
 from ..sim.bnn_train import TrainOptions, train
 from ..sim.count_noise import COUNT_SOURCES
 from ..sim.characterize import characterize
-from ..sim.layer_error_model import (LAYER_MODEL_SAMPLES, LAYER_MODELS, measure, noisy_products,
-                                   predict_accuracy)
+from ..sim.checks import check_count
+from ..sim.layer_error_model import (LAYER_MODEL_SAMPLES, LAYER_MODELS, MAX_LAYER_MODEL_SAMPLES,
+                                     measure, noisy_products, predict_accuracy)
 from ..sim.mlp_train import RETRAIN_EPOCHS, MLPOptions, retrain, train_float
 from ..sim.multiplier import product_table
 from ..sim.quant_mlp import accuracy, exact_products, table_products
@@ -147,17 +150,18 @@ def make_retrain_report(designs, out_dir, *, dataset="digits", bnn_epochs=TrainO
     """Run the comparisons for ``designs``; write and return the results.
     ``progress(line, done)`` reports every epoch; ``done`` ends a training run."""
     bnn, mlp = _split(designs)
+    check_count("Layer-model sample count", samples, MAX_LAYER_MODEL_SAMPLES)
+    out_dir = Path(out_dir)
+    check_output_dir(out_dir)
     data = load_dataset(dataset)
     results = {"dataset": data.name, "test_images": len(data.y_test)}
     if bnn:
         results["bnn"] = _retrain_bnn(bnn, data, bnn_epochs, progress)
     if mlp:
         results["mlp"] = _retrain_mlp(mlp, data, mlp_epochs, samples, progress)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     plot(results, out_dir / "retrain.png")
-    (out_dir / "retrain.md").write_text(to_markdown(results))
-    (out_dir / "retrain.json").write_text(json.dumps(results, indent=2) + "\n")
+    write_atomically(out_dir / "retrain.md", to_markdown(results))
+    write_atomically(out_dir / "retrain.json", json.dumps(results, indent=2) + "\n")
     return results
 
 
@@ -229,5 +233,7 @@ def plot(results, path):
         axis.set(title=title, xlabel="MRED", ylabel="test accuracy (bit-exact)")
         axis.legend(fontsize=7)
     figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110)
     pyplot.close(figure)
+    write_atomically(path, buffer.getvalue())

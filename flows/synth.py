@@ -10,8 +10,10 @@ Every figure is read from ``stat -json``, nextpnr's ``--report`` JSON or the JSO
 are kept for people. The output directory holds (Amaranth's product names): ``<top>.v``,
 ``<top>.ys``, ``<top>.rpt`` (Yosys log), ``<top>.json`` (netlist), ``<top>.stat.json``,
 ``<top>.tim`` (nextpnr log), ``<top>.report.json``, ``<top>.placed.json`` (the packed and
-placed netlist), ``<top>.asc`` or ``<top>.config``, and ``synth.json`` with the figures, written
-last.
+placed netlist), ``<top>.asc`` or ``<top>.config``, and ``synth.json`` with the figures.
+The tools run in a private directory beside it, renamed into place once every figure is in: the
+output directory holds one whole run or its old content, never a mix of two runs (two targets
+into one directory: the last to finish wins) and never half a run (a failure or Ctrl-C).
 
 The FPGA cost is ``lc``, what the unit occupies as the fabric counts it (:mod:`flows.packing`):
 iCE40 logic cells, a LUT4, a carry and a flip-flop to a cell; ECP5 LUT4s, two to a CCU2C, with
@@ -19,13 +21,15 @@ iCE40 logic cells, a LUT4, a carry and a flip-flop to a cell; ECP5 LUT4s, two to
 """
 
 import json
+import os
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..hwgen.errors import FlowError
+from ..hwgen.errors import FlowError, InputError
 from ..hwgen.families import require
+from ..hwgen.files import check_output_dir, directory_atomically, write_atomically
 from .packing import unit_cells
 from .tools import resolve_tool
 
@@ -115,8 +119,19 @@ def run_tool(tool, arguments, *, cwd, log, expected):
     if completed.returncode != 0 or missing:
         reason = f"exited with {completed.returncode}" if completed.returncode else \
             f"left no {', '.join(missing)}"
-        raise FlowError(f"{tool} {reason}; last lines of {cwd / log}:\n{_log_tail(cwd / log)}")
+        # The working directory is private and removed with the failure: name the log only.
+        raise FlowError(f"{tool} {reason}; last lines of {log}:\n{_log_tail(cwd / log)}")
     return seconds
+
+
+def _read_json(path, tool):
+    """The JSON file ``path`` that ``tool`` wrote, or a :class:`FlowError` naming both."""
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not valid JSON"
+        raise FlowError(f"{tool} wrote {Path(path).name} but it cannot be read: "
+                        f"{reason}") from None
 
 
 def _cells(stat, module):
@@ -151,10 +166,11 @@ def _critical_path(report):
 def _run_yosys(out_dir, top, commands):
     """Write ``<top>.ys`` (``commands`` after reading ``<top>.v``; they must write
     ``<top>.json`` and ``<top>.stat.json``), run it, return ``(seconds, stat)``."""
-    (out_dir / f"{top}.ys").write_text(f"read_verilog {top}.v\n" + "\n".join(commands) + "\n")
+    write_atomically(out_dir / f"{top}.ys",
+                     f"read_verilog {top}.v\n" + "\n".join(commands) + "\n")
     seconds = run_tool("yosys", ["-q", "-l", f"{top}.rpt", f"{top}.ys"], cwd=out_dir,
                        log=f"{top}.rpt", expected=[f"{top}.json", f"{top}.stat.json"])
-    return seconds, json.loads((out_dir / f"{top}.stat.json").read_text())
+    return seconds, _read_json(out_dir / f"{top}.stat.json", "yosys")
 
 
 def _synthesize_fpga(config, target, out_dir, progress, behavioural):
@@ -163,9 +179,8 @@ def _synthesize_fpga(config, target, out_dir, progress, behavioural):
     from ..hwgen.registered import RegisteredUnit
 
     top = config.top_name
-    (out_dir / f"{top}.v").write_text(
-        verilog.convert(RegisteredUnit(config, behavioural=behavioural), name=top,
-                        emit_src=False))
+    write_atomically(out_dir / f"{top}.v", verilog.convert(
+        RegisteredUnit(config, behavioural=behavioural), name=top, emit_src=False))
     progress(f"yosys: {_SYNTH[target.family]}")
     yosys_seconds, stat = _run_yosys(out_dir, top, [
         f"hierarchy -top {top}",
@@ -184,7 +199,7 @@ def _synthesize_fpga(config, target, out_dir, progress, behavioural):
         "--timing-allow-fail", "--seed", "1", "-q", "-l", f"{top}.tim",
     ], cwd=out_dir, log=f"{top}.tim",
         expected=[placed, f"{top}.report.json", f"{top}.placed.json"])
-    report = json.loads((out_dir / f"{top}.report.json").read_text())
+    report = _read_json(out_dir / f"{top}.report.json", target.nextpnr)
     clocks = list(report.get("fmax", {}).values())
 
     occupied = unit_cells((out_dir / f"{top}.placed.json").read_text(), target.family)
@@ -244,10 +259,13 @@ def _synthesize_asic(config, out_dir, progress, behavioural):
     from ..hwgen.build import to_verilog
 
     top = config.top_name
-    (out_dir / f"{top}.v").write_text(to_verilog(config, behavioural=behavioural))
+    write_atomically(out_dir / f"{top}.v", to_verilog(config, behavioural=behavioural))
     progress("yosys: abc onto generic cells")
     seconds, stat = _run_yosys(out_dir, top, [
         f"synth -flatten -top {top}",
+        # Engines leave flip-flops with synchronous reset and enable ($_SDFFE_PP0P_, ...): the
+        # estimate's one flip-flop cell takes them, their reset and enable becoming gates.
+        "dfflegalize -cell $_DFF_P_ 01",
         f"abc -g {_ABC_GATES}",
         "opt_clean",
         f"tee -q -o {top}.stat.json stat -json",
@@ -260,7 +278,7 @@ def _synthesize_asic(config, out_dir, progress, behavioural):
         raise FlowError(f"ABC left cells outside the generic set: {', '.join(unmapped)}")
     cells = {CELL_AREAS[gate][0]: count for gate, count in sorted(gates.items())}
     area = sum(CELL_AREAS[gate][1] * count for gate, count in gates.items())
-    netlist = json.loads((out_dir / f"{top}.json").read_text())
+    netlist = _read_json(out_dir / f"{top}.json", "yosys")
     return {"area_um2": round(area, 4), "area_nand2": round(area / NAND2_AREA, 2),
             "cells": sum(cells.values()), "cells_by_type": cells,
             "depth": _logic_depth(netlist, top), "seconds": {"yosys": round(seconds, 2)}}
@@ -279,15 +297,32 @@ def synthesize(config, target, out_dir, *, behavioural=False, progress=None):
     if target not in TARGETS:
         raise FlowError(f"Target must be one of {', '.join(TARGETS)}, not {target!r}")
     progress = progress or (lambda message: None)
-    out_dir = Path(out_dir).resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / REPORT).unlink(missing_ok=True)
-    if target == "asic":
-        figures = _synthesize_asic(config, out_dir, progress, behavioural)
-    else:
-        figures = _synthesize_fpga(config, FPGA_TARGETS[target], out_dir, progress,
-                                   behavioural)
-    report = {"design": behavioural_name(config) if behavioural else config.name,
-              "target": target, **figures}
-    (out_dir / REPORT).write_text(json.dumps(report, indent=2) + "\n")
+    out_dir = check_synth_dir(out_dir)
+    with directory_atomically(out_dir) as work:
+        if target == "asic":
+            figures = _synthesize_asic(config, work, progress, behavioural)
+        else:
+            figures = _synthesize_fpga(config, FPGA_TARGETS[target], work, progress,
+                                       behavioural)
+        report = {"design": behavioural_name(config) if behavioural else config.name,
+                  "target": target, **figures}
+        write_atomically(work / REPORT, json.dumps(report, indent=2) + "\n")
     return report
+
+
+def check_synth_dir(out_dir):
+    """``out_dir`` as an absolute path (its last link not followed: a link there is replaced),
+    or :class:`InputError` unless synthesis may replace it: new, empty, a link, or a former
+    synthesis result (it holds ``synth.json``)."""
+    out_dir = Path(os.path.abspath(out_dir))
+    if out_dir == out_dir.parent:
+        raise InputError(f"Synthesis output {str(out_dir)!r} must not be a root directory")
+    check_output_dir(out_dir.parent, what=f"Synthesis output {str(out_dir)!r}: directory")
+    if out_dir.is_symlink():
+        return out_dir
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"Synthesis output {str(out_dir)!r} is not a directory")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / REPORT).is_file():
+        raise InputError(f"Synthesis output {str(out_dir)!r} holds files but no {REPORT}; "
+                         "synthesis replaces its directory whole: name a new or empty one")
+    return out_dir

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..hwgen.errors import DesignError
 from ..hwgen.families import require
+from ..hwgen.files import check_output_dir, refuse_links, write_atomically
 from ..sim.units import evaluate
 from ..sim.vectors import EXHAUSTIVE_BITS, as_python_ints, exhaustive_inputs, verification_inputs
 
@@ -70,6 +71,8 @@ def verify(config, *, simulator="verilator", vectors=None, exhaustive=False, see
     a unit vector by vector (:func:`verify_vectors`), an engine by streaming the first
     ``vectors`` test images, or all of them (:func:`flows.bnn_verify.verify_bnn`)."""
     family = require(config, "verify")
+    if build_dir is not None:
+        check_output_dir(build_dir, what="Build directory")
     if family.interface == "ports":
         return verify_vectors(config, simulator=simulator, vectors=vectors,
                               exhaustive=exhaustive, seed=seed, build_dir=build_dir)
@@ -103,11 +106,13 @@ def verify_vectors(config, *, simulator="verilator", vectors=None, exhaustive=Fa
         raise FlowError(f"Exhaustive verification needs at most {EXHAUSTIVE_BITS} input bits, "
                         f"but {config.name} has {config.input_bits}; give a vector count")
     inputs, exhaustive = _choose_inputs(config, vectors, exhaustive, seed)
-    work = (Path(build_dir) / f"{simulator}-{config.top_name}").resolve()
+    work = Path(build_dir) / f"{simulator}-{config.top_name}"
+    refuse_links(work, what="Build directory")  # the simulator would write through them
+    work = work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     stimulus, response = work / "stimulus.json", work / "response.json"
     response.unlink(missing_ok=True)
-    stimulus.write_text(json.dumps({
+    write_atomically(stimulus, json.dumps({
         "inputs": {name: as_python_ints(inputs[name], port.width)
                    for name, port in config.inputs.items()},
         "outputs": {name: port.signed for name, port in config.outputs.items()},

@@ -7,7 +7,8 @@ come from writers the training images do not, so the split is harder than a shuf
 Full scale 16.
 
 An ``.npz`` file holds ``x_train``, ``x_test`` (numeric, ``(samples, features)``) and
-``y_train``, ``y_test`` (integer labels from 0). Its full scale is the largest training feature.
+``y_train``, ``y_test`` (integer labels from 0 to below :data:`MAX_CLASSES`; every test label a
+class the training labels span). Its full scale is the largest training feature.
 
 ``idx:DIR``: the four IDX files of MNIST (and of Fashion-MNIST, KMNIST...) in ``DIR``:
 ``train-images-idx3-ubyte``, ``train-labels-idx1-ubyte``, ``t10k-images-idx3-ubyte`` and
@@ -30,9 +31,10 @@ import numpy as np
 from ..hwgen.bnn_model import read_npz
 from ..hwgen.errors import DataError
 
-__all__ = ["Dataset", "DataError", "load_dataset", "DIGITS_TRAIN"]
+__all__ = ["Dataset", "DataError", "load_dataset", "DIGITS_TRAIN", "MAX_CLASSES"]
 
 DIGITS_TRAIN = 1437
+MAX_CLASSES = 1 << 16  # a network has an output per class: more is a mistaken label column
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +54,12 @@ class Dataset:
     @property
     def n_classes(self):
         return int(max(self.y_train.max(), self.y_test.max())) + 1
+
+    def check_classes(self, classes, what):
+        """Raise :class:`DataError` unless every label is one of ``what``'s ``classes``."""
+        if self.n_classes > classes:
+            raise DataError(f"Data set {self.name} has labels up to {self.n_classes - 1}, but "
+                            f"{what} has {classes} classes (0 to {classes - 1})")
 
     def head(self, images):
         """This data set with only its first ``images`` test images."""
@@ -109,6 +117,12 @@ def _from_file(path):
     if arrays["x_train"].shape[1] != arrays["x_test"].shape[1]:
         raise DataError(f"{path}: x_train and x_test must have as many features, not "
                         f"{arrays['x_train'].shape[1]} and {arrays['x_test'].shape[1]}")
+    classes = int(arrays["y_train"].max()) + 1
+    if classes > MAX_CLASSES:
+        raise DataError(f"{path}: labels must be below {MAX_CLASSES}, not {classes - 1}")
+    if arrays["y_test"].max() >= classes:
+        raise DataError(f"{path}: y_test labels must be classes of y_train (0 to {classes - 1}),"
+                        f" not {arrays['y_test'].max()}")
     x_train = arrays["x_train"].astype(np.float64)
     return Dataset(path.stem, x_train, arrays["y_train"].astype(np.int64),
                    arrays["x_test"].astype(np.float64), arrays["y_test"].astype(np.int64),

@@ -12,13 +12,15 @@ of that probability over images and ``draws`` samplings of the hidden layers.
 
 import numpy as np
 
+from .checks import check_count
 from .count_noise import exact_chunk_counts, sample_counts
 from .error_model import count_pmf
 
 __all__ = ["predict_accuracy", "count_tables", "label_probability", "flip_probabilities",
-           "DEFAULT_DRAWS"]
+           "DEFAULT_DRAWS", "MAX_DRAWS"]
 
 DEFAULT_DRAWS = 4
+MAX_DRAWS = 256  # under a minute for the digits engine; the estimate has long settled
 
 
 def count_tables(config, *, method=None, seed=0):
@@ -78,6 +80,7 @@ def label_probability(distributions, labels):
 def predict_accuracy(config, bits, labels, *, draws=DEFAULT_DRAWS, seed=0, tables=None):
     """The expected accuracy of the engine of ``config`` on input ``bits`` with ``labels``,
     from the error model (``tables`` from :func:`count_tables`, built when not given)."""
+    check_count("Draw count", draws, MAX_DRAWS)
     model = config.model
     tables = tables if tables is not None else count_tables(config, seed=seed)
     rng = np.random.default_rng(seed)

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..hwgen.errors import InputError
 
+from .checks import check_count
 from .multiplier import product_table
 from .quant_mlp import encode, exact_products, forward, table_products
 
@@ -32,6 +33,7 @@ __all__ = ["NeuronErrors", "LAYER_MODELS", "LAYER_MODEL_SAMPLES", "measure", "no
 
 LAYER_MODELS = ("correlated", "moments")
 LAYER_MODEL_SAMPLES = 256  # training samples to measure on, De la Parra et al.'s p
+MAX_LAYER_MODEL_SAMPLES = 1 << 16  # each runs every product bit-exactly: minutes at the most
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,9 @@ def noisy_products(errors, rng):
 
 def predict_accuracy(model, x, labels, errors, *, draws=4, seed=0):
     """The mean accuracy of ``model`` on ``x`` over ``draws`` injections of ``errors``."""
+    from .bnn_predict import MAX_DRAWS
+
+    check_count("Draw count", draws, MAX_DRAWS)
     rng = np.random.default_rng(seed)
     products = noisy_products(errors, rng)
     return float(np.mean([np.mean(np.argmax(forward(model, x, products)[0], axis=1) == labels)

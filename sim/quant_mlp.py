@@ -19,14 +19,15 @@ network (:func:`exact_products`), the bit-exact approximate one (:func:`table_pr
 :mod:`sim.layer_error_model` share every other step.
 """
 
+import io
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from ..hwgen.bnn_model import read_npz
 from ..hwgen.errors import MLPError
+from ..hwgen.files import write_atomically
 
 __all__ = ["QuantMLP", "MLPError", "load_mlp", "MAGNITUDE", "encode", "forward",
            "exact_products", "table_products", "accuracy"]
@@ -56,13 +57,18 @@ class QuantMLP:
     metadata: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        sizes = [w.shape[1] for w in self.weights[:1]] + [w.shape[0] for w in self.weights]
-        shapes_chain = all(w.ndim == 2 and w.shape == (n_out, n_in) for w, n_in, n_out
-                           in zip(self.weights, sizes, sizes[1:]))
-        if (not self.weights or not shapes_chain
-                or [b.shape for b in self.biases] != [(n,) for n in sizes[1:]]):
+        matrices = all(np.ndim(w) == 2 for w in self.weights)
+        sizes = [w.shape[1] for w in self.weights[:1]] + [w.shape[0] for w in self.weights] \
+            if matrices else []
+        shapes_chain = matrices and all(w.shape == (n_out, n_in) for w, n_in, n_out
+                                        in zip(self.weights, sizes, sizes[1:]))
+        if (not self.weights or not shapes_chain or len(self.biases) != len(self.weights)
+                or [np.shape(b) for b in self.biases] != [(n,) for n in sizes[1:]]
+                or min(sizes) < 1):
             raise MLPError("MLP weights must be (n_out, n_in) matrices that chain, each with "
                            "a bias of n_out values")
+        if not all(np.all(np.isfinite(array)) for array in (*self.weights, *self.biases)):
+            raise MLPError("MLP weights and biases must be finite numbers (no NaN or inf)")
         scales = [self.input_scale, *self.weight_scales, *self.activation_scales]
         if (len(self.weight_scales) != len(self.weights)
                 or len(self.activation_scales) != len(self.weights) - 1
@@ -92,30 +98,52 @@ class QuantMLP:
                         dict(self.metadata))
 
     def save(self, path):
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the ``.npz`` file whole or not at all (an old file survives a failure)."""
         arrays = {f"weights{k}": w for k, w in enumerate(self.weights)}
         arrays.update({f"biases{k}": b for k, b in enumerate(self.biases)})
-        with path.open("wb") as file:
-            np.savez_compressed(file, **arrays, input_scale=self.input_scale,
-                                weight_scales=self.weight_scales,
-                                activation_scales=self.activation_scales,
-                                metadata=json.dumps(self.metadata, sort_keys=True))
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays, input_scale=self.input_scale,
+                            weight_scales=self.weight_scales,
+                            activation_scales=self.activation_scales,
+                            metadata=json.dumps(self.metadata, sort_keys=True))
+        write_atomically(path, buffer.getvalue())
+
+
+def _numbers(arrays, name, path, ndim):
+    """The real array ``name`` of an MLP file with ``ndim`` dimensions, as float64."""
+    if name not in arrays:
+        raise MLPError(f"MLP file {path} lacks {name}")
+    array = arrays[name]
+    if array.ndim != ndim or array.dtype.kind not in "iuf":
+        wanted = ("a number", "a vector of numbers", "a matrix of numbers")[ndim]
+        raise MLPError(f"MLP file {path}: {name} must be {wanted}, not {array.dtype} of "
+                       f"shape {array.shape}")
+    return array.astype(np.float64)
 
 
 def load_mlp(path):
-    """Read an MLP written by :meth:`QuantMLP.save`."""
+    """Read an MLP written by :meth:`QuantMLP.save`; :class:`MLPError` names the file and what
+    is wrong with it (members, shapes, dtypes, non-finite numbers, metadata)."""
     arrays = read_npz(path, what="MLP", error=MLPError)
     depth = sum(name.startswith("weights") for name in arrays)
+    weights = [_numbers(arrays, f"weights{k}", path, 2) for k in range(depth)]
+    biases = [_numbers(arrays, f"biases{k}", path, 1) for k in range(depth)]
+    input_scale = _numbers(arrays, "input_scale", path, 0)
+    weight_scales = _numbers(arrays, "weight_scales", path, 1)
+    activation_scales = _numbers(arrays, "activation_scales", path, 1)
+    if "metadata" not in arrays:
+        raise MLPError(f"MLP file {path} lacks metadata")
     try:
-        return QuantMLP([arrays[f"weights{k}"].astype(np.float64) for k in range(depth)],
-                        [arrays[f"biases{k}"].astype(np.float64) for k in range(depth)],
-                        float(arrays["input_scale"]),
-                        [float(scale) for scale in arrays["weight_scales"]],
-                        [float(scale) for scale in arrays["activation_scales"]],
-                        json.loads(str(arrays["metadata"])))
-    except KeyError as error:
-        raise MLPError(f"MLP file {path} lacks {error.args[0]}") from None
+        metadata = json.loads(str(arrays["metadata"])) if arrays["metadata"].ndim == 0 else None
+    except json.JSONDecodeError:
+        metadata = None
+    if not isinstance(metadata, dict):
+        raise MLPError(f"MLP file {path}: metadata must be a JSON object")
+    try:
+        return QuantMLP(weights, biases, float(input_scale), list(map(float, weight_scales)),
+                        list(map(float, activation_scales)), metadata)
+    except MLPError as error:
+        raise MLPError(f"MLP file {path}: {error}") from None
 
 
 def exact_products(layer, activations, weights):

@@ -54,6 +54,7 @@ def tune_thresholds(config, dataset, *, source="table"):
     Its metadata names the engine and source and gives the test accuracy on the exact and on
     the approximate engine (bit-exact), like an approximation-aware trained model's."""
     model = config.model
+    dataset.check_classes(model.n_classes, f"the model of {config.name}")
     biases = neuron_biases(config, model.binarize(dataset.x_train), source=source)
     thresholds = tuple(np.clip(trained + np.rint(bias).astype(np.int64), 0, n_in + 1)
                        for trained, bias, n_in in zip(model.thresholds, biases, model.layers))

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from axbnn.hwgen.errors import FlowError
+from axbnn.hwgen.errors import InputError
 from axbnn.flows.generate import generate
 from axbnn.hwgen.designs import parse_design
 
@@ -57,5 +57,6 @@ def test_manifest_ports_are_the_verilog_ports(design, tmp_path):
 def test_unwritable_directory(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    with pytest.raises(FlowError, match=r"^Output directory '.*file/sub' cannot be written"):
+    with pytest.raises(InputError, match=r"^Output directory '.*file/sub' cannot be created: "
+                                         r"'.*file' is not a directory$"):
         generate(parse_design("fa-exact"), blocker / "sub")

@@ -42,6 +42,8 @@ def test_progress_is_reported():
     assert calls[-1] == (40_000, 40_000) and len(calls) > 1
 
 
-def test_bad_sample_count():
-    with pytest.raises(ValueError, match=r"^Sample count must be a positive integer, not 0$"):
-        characterize(PopcountConfig(64), samples=0)
+@pytest.mark.parametrize("samples", [0, 10**12, 2.5])
+def test_bad_sample_count(samples):
+    with pytest.raises(ValueError, match=rf"^Sample count must be an integer from 1 to 16777216, "
+                                         rf"not {samples!r}$"):
+        characterize(PopcountConfig(64), samples=samples)
