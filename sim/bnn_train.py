@@ -50,6 +50,11 @@ class TrainOptions:
     input_levels: int = 1  # thresholds of the input thermometer code
     shift: bool = False  # augment: move each training image up to a pixel every epoch
 
+    @classmethod
+    def like(cls, model, **changes):
+        """Options that train a network of ``model``'s layers and input code."""
+        return cls(layers=model.layers, input_levels=len(model.input_thresholds), **changes)
+
     def __post_init__(self):
         if self.layers is not None and (not isinstance(self.layers, tuple) or len(self.layers) < 2
                 or not all(map(is_positive_int, self.layers))):
@@ -287,7 +292,7 @@ def train_for(engine, dataset, options=TrainOptions(), *, injection="table", pro
     :func:`train`."""
     aware = engine.popcount != ("exact",) * len(engine.popcount)
     if aware:
-        options = replace(options, layers=options.layers or engine.model.layers,
+        options = replace(options, layers=engine.model.layers,
                           input_levels=len(engine.model.input_thresholds))
     model, _ = train(dataset, options, engine=engine if aware else None, injection=injection,
                      progress=progress)

@@ -30,13 +30,15 @@ def test_table_bias_equals_tree_bias_on_uniform_inputs():
     images make them: its expected bias per first-layer neuron must then match the bias the
     tree counts, within four standard errors of the tree's mean."""
     config = parse_design("bnn-digits-maj_not-c2")
-    bits = np.random.default_rng(3).integers(0, 2, (4000, 64), dtype=np.uint8)
+    bits = np.random.default_rng(3).integers(0, 2, (4000, config.input_bits), dtype=np.uint8)
     table_bias = neuron_biases(config, bits, source="table")[0]
     tree_bias = neuron_biases(config, bits, source="bit_exact")[0]
-    # The spread of one image's bias, from the table's variance per chunk count.
+    # The spread of one image's bias, from the table's variance per chunk count, over a
+    # neuron's chunks.
     table = count_tables(config)[0]
     values = np.arange(table.shape[1])
-    spread = np.sqrt(np.max(table @ values**2 - (table @ values) ** 2) * 2)
+    chunks = config.folds[0][1]
+    spread = np.sqrt(np.max(table @ values**2 - (table @ values) ** 2) * chunks)
     assert np.all(np.abs(table_bias - tree_bias) < 4 * spread / np.sqrt(len(bits)))
     assert np.abs(tree_bias).max() > 0.2  # the plan is biased: the check has something to see
 
@@ -62,7 +64,7 @@ def test_maj_not_counts_high_so_thresholds_rise(digits):
 def test_cli_writes_a_model_the_design_takes(tmp_path, capsys):
     path = tmp_path / "tuned.npz"
     assert main(["tune", "bnn-digits-maj_not-c3", "--bias", "bit_exact", "-o", str(path)]) == 0
-    assert "on bnn-digits-maj_not-c3's engine (bit-exact) 20.56% -> " in capsys.readouterr().out
+    assert "on bnn-digits-maj_not-c3's engine (bit-exact) 11.39% -> " in capsys.readouterr().out
     assert main(["predict", "bnn-digits-maj_not-c3", "--weights", str(path), "--check",
                  "--json", "--draws", "1"]) == 0
     simulated = json.loads(capsys.readouterr().out)["simulated_accuracy"]
