@@ -1,12 +1,15 @@
 """Training and export: batch norm folds exactly into thresholds, the exported network keeps the
 trained network's decisions, and the golden inference follows the engine's chunked order."""
 
+import shlex
+
 import numpy as np
 import pytest
 
 from axbnn.flows.cli import main
 from axbnn.hwgen.bnn_model import load_model
 from axbnn.hwgen.designs import parse_design
+from axbnn.hwgen.models import RECIPES, SHIPPED_MODELS
 from axbnn.sim.bnn_data import DIGITS_TRAIN, DataError, Dataset, load_dataset
 from axbnn.sim.bnn_infer import infer, infer_model
 from axbnn.sim.bnn_train import TrainOptions, _Network, export, train
@@ -151,3 +154,14 @@ def test_cli_trains_for_an_engine(tmp_path, capsys):
     assert "on bnn-digits-maj_not-l1's engine (bit-exact)" in capsys.readouterr().out
     metadata = load_model(path).metadata
     assert (metadata["engine"], metadata["injection"]) == ("bnn-digits-maj_not-l1", "bit_exact")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(SHIPPED_MODELS))
+def test_shipped_model_is_rebuilt_bit_for_bit_by_its_recipe(name, tmp_path, capsys):
+    arguments = shlex.split(RECIPES[name])
+    arguments[arguments.index("-o") + 1] = str(tmp_path / f"{name}.npz")
+    assert main(arguments) == 0
+    rebuilt, shipped = load_model(tmp_path / f"{name}.npz"), load_model(SHIPPED_MODELS[name])
+    assert rebuilt.sha256 == shipped.sha256
+    assert rebuilt.metadata["test_accuracy"] == shipped.metadata["test_accuracy"]
