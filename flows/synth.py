@@ -69,6 +69,7 @@ class FPGATarget:
     family: str
     device_args: tuple
     frequency_mhz: float
+    logic_cells: int  # LUT4 logic cells of the device
 
     @property
     def nextpnr(self):
@@ -77,10 +78,10 @@ class FPGATarget:
 
 FPGA_TARGETS = {target.name: target for target in (
     # Constraints near each fabric's ceiling for a short path, so nextpnr optimises for speed.
-    FPGATarget("ice40-up5k", "ice40", ("--up5k", "--package", "sg48"), 100),
-    FPGATarget("ice40-hx8k", "ice40", ("--hx8k", "--package", "ct256"), 250),
-    FPGATarget("ecp5-25k", "ecp5", ("--25k", "--package", "CABGA256"), 250),
-    FPGATarget("ecp5-85k", "ecp5", ("--85k", "--package", "CABGA381"), 250),
+    FPGATarget("ice40-up5k", "ice40", ("--up5k", "--package", "sg48"), 100, 5280),
+    FPGATarget("ice40-hx8k", "ice40", ("--hx8k", "--package", "ct256"), 250, 7680),
+    FPGATarget("ecp5-25k", "ecp5", ("--25k", "--package", "CABGA256"), 250, 24288),
+    FPGATarget("ecp5-85k", "ecp5", ("--85k", "--package", "CABGA381"), 250, 83640),
 )}
 TARGETS = tuple(FPGA_TARGETS) + ("asic",)
 
@@ -296,6 +297,11 @@ def synthesize(config, target, out_dir, *, behavioural=False, progress=None):
     require(config, "behavioural" if behavioural else "synth")
     if target not in TARGETS:
         raise FlowError(f"Target must be one of {', '.join(TARGETS)}, not {target!r}")
+    device = FPGA_TARGETS.get(target)
+    if device and config.least_cells > device.logic_cells:
+        raise InputError(f"{config.name} needs at least {config.least_cells} logic cells for "
+                         f"its unrolled layers, more than {target}'s {device.logic_cells}; fold "
+                         f"a layer or choose a larger target")
     progress = progress or (lambda message: None)
     out_dir = check_synth_dir(out_dir)
     with directory_atomically(out_dir) as work:

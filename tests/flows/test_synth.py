@@ -97,3 +97,19 @@ def test_unknown_target(tmp_path):
     with pytest.raises(FlowError, match=r"^Target must be one of ice40-up5k, ice40-hx8k, "
                                         r"ecp5-25k, ecp5-85k, asic, not 'gowin'$"):
         synthesize(parse_design("fa-exact"), "gowin", tmp_path)
+
+
+def test_an_unrolled_engine_too_large_for_the_target_is_refused(tmp_path, capsys):
+    """digits-small unrolled holds 25,216 constant weights: at least 18,912 cells, more than
+    an UP5K has; refused before any tool runs or any directory is made."""
+    from axbnn.flows.cli import main
+
+    assert parse_design("bnn-digits-small-unrolled").least_cells == 18912
+    assert parse_design("bnn-digits-small").least_cells == 0
+    assert main(["synth", "bnn-digits-small-unrolled", "--target", "ice40-up5k",
+                 "-o", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == (
+        "axbnn: error: bnn-digits-small-unrolled needs at least 18912 logic cells for its "
+        "unrolled layers, more than ice40-up5k's 5280; fold a layer or choose a larger "
+        "target\n")
+    assert not (tmp_path / "out").exists()
