@@ -33,7 +33,9 @@ def test_bitstream(board, suffix, tmp_path):
 @pytest.mark.tool("yosys", "nextpnr-ice40", "icepack", "nextpnr-ecp5", "ecppack")
 @pytest.mark.parametrize("board, suffix", [("icebreaker", ".bin"), ("ulx3s-85f", ".bit")])
 def test_bnn_bitstream(board, suffix, tmp_path):
-    bitstream = build_bitstream(parse_design("bnn-digits"), board, tmp_path)
+    # The small model: the digits engine takes 4,403 of the UP5K's 5,280 cells, and with the
+    # UART and self-test around it nextpnr routed for over 12 minutes.
+    bitstream = build_bitstream(parse_design("bnn-digits-small"), board, tmp_path)
     assert bitstream == tmp_path / f"top{suffix}" and bitstream.stat().st_size > 10_000
 
 
