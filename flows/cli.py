@@ -269,7 +269,7 @@ def _front(args):
     for entry in entries:
         print(f"{entry['target']:11s} {entry['design']:28s} {entry['cost']:>8} "
               f"({entry['cost_vs_exact']:.2f}x) {entry['accuracy']:.2%} "
-              f"({-entry['accuracy_drop_pt']:+.2f} pt)"
+              f"({0 - entry['accuracy_drop_pt']:+.2f} pt)"
               f"{_VERIFIED[entry['verified']]}")
     print(f"wrote {args.output}/front.json, front.md and front.png")
     return 1 if any(entry["verified"] is False for entry in entries) else 0
