@@ -118,7 +118,8 @@ def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=DEFAULT_PLANS,
             figures = synthesize(built, target, out_dir / "designs" / f"{engine.name}-{target}")
             key = _cost_key(target)
             entries.append({
-                "design": engine.name, "target": target, "style": "+".join(dict.fromkeys(engine.style)),
+                "design": engine.name, "target": target,
+                "style": "+".join(dict.fromkeys(engine.style)),
                 "plans": list(engine.popcount), "network": adaptation
                 if engine is not exact else "as trained", "weights": str(built.weights),
                 key: figures[key], "cost": figures[key], "fmax_mhz": figures.get("fmax_mhz"),

@@ -38,6 +38,7 @@ MAX_DEFAULT_SIMD = 32
 FOLDED_REGISTERS = 4
 STYLES = ("folded", "unrolled")
 _STYLE = rf"(?:{'|'.join(STYLES)})"
+_MODELS = "|".join(sorted(SHIPPED_MODELS, key=len, reverse=True))  # longest name first
 
 
 def _divisors(n):
@@ -99,7 +100,7 @@ class BNNConfig(_Design):
     popcount: tuple = "exact"
     style: tuple = "folded"
     family = "bnn"
-    NAME = re.compile(rf"bnn-({'|'.join(sorted(SHIPPED_MODELS, key=len, reverse=True))})(?:-({_STYLE}(?:\+{_STYLE})*))?"
+    NAME = re.compile(rf"bnn-({_MODELS})(?:-({_STYLE}(?:\+{_STYLE})*))?"
                       rf"(?:-([a-z0-9_+-]+))?")
     NAME_FORMS = {"bnn": "bnn-<model>[-<style>[+<style>...]][-<plan>[+<plan>...]]"}
 

@@ -398,7 +398,7 @@ def test_garbage_json_from_a_tool_is_one_line(tmp_path, capsys, monkeypatch):
 @pytest.mark.tool("yosys")
 def test_asic_maps_an_engine(tmp_path, capsys):
     """Engines hold flip-flops with synchronous reset and enable; the estimate maps them."""
-    assert main(["synth", "bnn-digits", "--target", "asic", "--json", "-o",
+    assert main(["synth", "bnn-digits-small", "--target", "asic", "--json", "-o",
                  str(tmp_path / "s")]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["cells_by_type"]["DFF"] > 0 and report["area_nand2"] > 0

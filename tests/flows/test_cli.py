@@ -80,10 +80,10 @@ def test_verify(capsys, tmp_path):
 @pytest.mark.slow
 def test_verify_bnn(capsys, tmp_path):
     simulator = "icarus" if "icarus" in available_simulators() else "verilator"
-    code, out, _ = run(capsys, "verify", "bnn-digits", "--popcount", "maj_not-c2", "--sim",
+    code, out, _ = run(capsys, "verify", "bnn-digits-small", "--popcount", "maj_not-c2", "--sim",
                        simulator, "--vectors", "20", "--build-dir", str(tmp_path))
     assert code == 0
-    assert out.startswith(f"bnn-digits-maj_not-c2 on {simulator}: 20 of 20 images agree")
+    assert out.startswith(f"bnn-digits-small-maj_not-c2 on {simulator}: 20 of 20 images agree")
     code, _, err = run(capsys, "verify", "bnn-digits", "--exhaustive")
     assert code == 2 and err.startswith("axbnn: error: --exhaustive does not apply to bnn-digits")
 

@@ -60,7 +60,7 @@ def serial_answers(config, requests):
 
 
 def test_images_in_answers_out_and_resynchronisation(test_split):
-    config = parse_design("bnn-digits")
+    config = parse_design("bnn-digits-small")
     images, _ = test_split
     picked = images[[0, 1, 2, 5]]
     # Without resynchronisation the board would see 3 bytes of image 2 and 5 of image 5: a
@@ -75,7 +75,7 @@ def test_images_in_answers_out_and_resynchronisation(test_split):
 
 def test_no_resynchronisation_within_the_timeout(test_split):
     """Bytes a little apart still form one image: the timeout is not too eager."""
-    config = parse_design("bnn-digits")
+    config = parse_design("bnn-digits-small")
     request = encode_image(test_split[0][7])
     gap = RESYNC_BYTE_TIMES * FRAME_BITS * DIVISOR - 4 * FRAME_BITS * DIVISOR
     pieces = [(0, request[:4]), (gap, request[4:])]
@@ -85,12 +85,12 @@ def test_no_resynchronisation_within_the_timeout(test_split):
 @pytest.mark.slow
 def test_host_classifies_through_the_simulated_board(simulator, tmp_path, capsys):
     """The CLI's classify verb and the host helper against the top in a real simulator."""
-    config = parse_design("bnn-digits-maj_not-l1")
+    config = parse_design("bnn-digits-small-maj_not-l1")
     images = 60
     with simulated_board(config, images=8, simulator=simulator, work=tmp_path) as board:
         assert board.verdict == {"cycles": board.verdict["cycles"], "passed": 1, "failed": 0}
-        assert main(["classify", "bnn-digits", "--popcount", "maj_not-l1", "--port", board.url,
-                     "--images", str(images), "--json"]) == 0
+        assert main(["classify", "bnn-digits-small", "--popcount", "maj_not-l1", "--port",
+                     board.url, "--images", str(images), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     dataset = load_dataset().head(images)
     expected = infer(config, config.model.binarize(dataset.x_test))["labels"]
@@ -102,7 +102,7 @@ def test_host_classifies_through_the_simulated_board(simulator, tmp_path, capsys
 @pytest.mark.slow
 @pytest.mark.tool("verilator")
 def test_simulated_self_test_fails_on_a_wrong_signature(tmp_path):
-    config = parse_design("bnn-digits")
+    config = parse_design("bnn-digits-small")
     wrong = bnn_signature(config, 4) ^ 1
     with simulated_board(config, images=4, simulator="verilator", work=tmp_path,
                          signature=wrong) as board:
