@@ -44,7 +44,7 @@ def run_selftest(config, engine_config, *, images=IMAGES):
     return verdict["cycles"], verdict["passed"], verdict["failed"]
 
 
-@pytest.mark.parametrize("design", ["bnn-digits-small", "bnn-digits-small-maj_not-c2"])
+@pytest.mark.parametrize("design", ["bnn-digits", "bnn-digits-maj_not-c2"])
 def test_passes_on_the_predicted_engine(design):
     config = parse_design(design)
     cycles, passed, failed = run_selftest(config, config)
@@ -56,14 +56,14 @@ def test_passes_on_the_predicted_engine(design):
 @pytest.mark.slow
 @pytest.mark.parametrize("fault", ["weight", "threshold"])
 def test_fails_on_a_wrong_parameter(fault, tmp_path):
-    config = parse_design("bnn-digits-small")
+    config = parse_design("bnn-digits")
     _, passed, failed = run_selftest(config, broken_bnn(config, fault, tmp_path), images=40)
     assert (passed, failed) == (0, 1)
 
 
 def test_images_are_the_lfsr_windows():
     """Image k is the LFSR's output bits (k+1)*n_in-1 down to k*n_in, the newest at bit 0."""
-    config = parse_design("bnn-digits-small")
+    config = parse_design("bnn-digits")
     inputs = config.model.layers[0]
     state, stream = bist_plan.SEED, []
     for _ in range(3 * inputs):
@@ -79,4 +79,4 @@ def test_images_are_the_lfsr_windows():
 ])
 def test_parameters_are_checked(images, signature, message):
     with pytest.raises(ValueError, match=message):
-        BNNSelfTest(parse_design("bnn-digits-small"), images=images, signature=signature)
+        BNNSelfTest(parse_design("bnn-digits"), images=images, signature=signature)

@@ -60,7 +60,7 @@ def serial_answers(config, requests):
 
 
 def test_images_in_answers_out_and_resynchronisation(test_split):
-    config = parse_design("bnn-digits-small")
+    config = parse_design("bnn-digits")
     images, _ = test_split
     picked = images[[0, 1, 2, 5]]
     # Without resynchronisation the board would see 3 bytes of image 2 and 5 of image 5: a
@@ -75,7 +75,7 @@ def test_images_in_answers_out_and_resynchronisation(test_split):
 
 def test_no_resynchronisation_within_the_timeout(test_split):
     """Bytes a little apart still form one image: the timeout is not too eager."""
-    config = parse_design("bnn-digits-small")
+    config = parse_design("bnn-digits")
     request = encode_image(test_split[0][7])
     gap = RESYNC_BYTE_TIMES * FRAME_BITS * DIVISOR - 4 * FRAME_BITS * DIVISOR
     pieces = [(0, request[:4]), (gap, request[4:])]
