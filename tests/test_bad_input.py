@@ -203,17 +203,6 @@ def test_bad_input_is_one_line(workspace, capsys, argv, status, message):
     assert not list(Path("/sys").glob("axbnn*"))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through permission bits")
-def test_unwritable_directory_by_permission(tmp_path, capsys):
-    locked = tmp_path / "locked"
-    locked.mkdir(mode=0o500)
-    try:
-        assert main(["generate", "fa-exact", "-o", str(locked / "g")]) == 2
-        assert "Permission denied" in capsys.readouterr().err
-    finally:
-        locked.chmod(0o700)
-
-
 def test_interrupt_is_one_line(tmp_path, capsys, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
