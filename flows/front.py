@@ -22,7 +22,7 @@ from ..sim.bnn_data import load_dataset
 from ..sim.bnn_infer import infer
 from ..sim.bnn_train import TrainOptions, train
 from ..sim.threshold_tuning import tune_thresholds
-from .synth import TARGETS, synthesize
+from .synth import TARGETS, cost_of, synthesize
 
 __all__ = ["make_front", "DEFAULT_PLANS", "ADAPTATIONS", "FRONT"]
 
@@ -30,10 +30,6 @@ FRONT = "front.json"
 #: Approximate popcount plans put beside the exact engine unless others are asked for.
 DEFAULT_PLANS = ("maj_not-l1", "maj_not-c2", "maj_not-c3", "maj_not")
 ADAPTATIONS = ("none", "tune", "train")
-
-
-def _cost_key(target):
-    return "area_nand2" if target == "asic" else "lc"
 
 
 def _adapted(engine, dataset, adaptation, out_dir, epochs, progress):
@@ -116,7 +112,7 @@ def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=DEFAULT_PLANS,
         for target in targets:
             show(f"{engine.name}: synthesise for {target}")
             figures = synthesize(built, target, out_dir / "designs" / f"{engine.name}-{target}")
-            key = _cost_key(target)
+            key = cost_of(target)[0]
             entries.append({
                 "design": engine.name, "target": target,
                 "style": "+".join(dict.fromkeys(engine.style)),
@@ -143,7 +139,7 @@ def to_markdown(entries, targets):
     parts = ["# axbnn front\n",
              "Engines of one style and throughput; accuracy is bit-exact over the test split.\n"]
     for target in targets:
-        key = _cost_key(target)
+        key = cost_of(target)[0]
         parts += [f"\n## {target}\n",
                   f"| design | network | {key} | vs exact | Fmax MHz | images/s | accuracy | "
                   f"drop (pt) | verified | on front |",
@@ -182,7 +178,7 @@ def plot_front(entries, targets, path):
                        if entry["on_front"])
         axis.step([cost for cost, _ in front], [accuracy for _, accuracy in front],
                   where="post", color="C3", label="front")
-        axis.set(title=f"engines on {target}", xlabel=_cost_key(target),
+        axis.set(title=f"engines on {target}", xlabel=cost_of(target)[1],
                  ylabel="test accuracy (%, bit-exact)")
         axis.legend(fontsize=7, loc="lower right")
     figure.tight_layout()

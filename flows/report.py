@@ -19,21 +19,14 @@ from ..hwgen.families import FAMILIES, require
 from ..hwgen.files import check_output_dir, write_atomically
 from ..sim.characterize import characterize
 
-from .synth import synthesize
+from .synth import cost_of, synthesize
 
 __all__ = ["DEFAULT_DESIGNS", "make_report"]
 
 DEFAULT_DESIGNS = tuple(name for name in FAMILIES["mul8"].presets if name.startswith("mul8-")) \
     + tuple(name for name in FAMILIES["popcount"].presets if name.startswith("popcount-256-"))
 # The cost each target is compared by: what the fabric counts (flows.packing), or ASIC area.
-_COST = {"asic": ("area_nand2", "area (NAND2 eq.)"),
-         "ecp5-25k": ("lc", "LUT4s (CCU2C = 2)"), "ecp5-85k": ("lc", "LUT4s (CCU2C = 2)")}
-_FPGA_COST = ("lc", "logic cells")
 _ERROR_KEYS = ("error_rate", "mean_error", "med", "mred", "wce")
-
-
-def _cost(target):
-    return _COST.get(target, _FPGA_COST)
 
 
 def _family(row):
@@ -78,7 +71,7 @@ def make_report(designs, targets, out_dir, *, progress=print):
     for (name, target), (config, behavioural) in entries.items():
         if config.name not in errors:
             errors[config.name] = characterize(config)
-        figures, key = runs[name, target], _cost(target)[0]
+        figures, key = runs[name, target], cost_of(target)[0]
         exact = runs[config.exact().name, target]
         naive = runs[behavioural_name(config), target]
         rows.append({
@@ -101,7 +94,7 @@ def _percent(value):
 def to_markdown(rows, targets):
     parts = ["# axbnn report\n"]
     for target in targets:
-        key, label = _cost(target)
+        key, label = cost_of(target)
         fpga = target != "asic"
         header = (f"| design | {label} | vs exact | vs behavioural | "
                   + ("Fmax MHz | Fmax vs exact | per input bit | LUT4 + carry |" if fpga
@@ -137,7 +130,7 @@ def plot_pareto(rows, targets, path):
     figure, axes = pyplot.subplots(len(targets), len(families), squeeze=False,
                                    figsize=(5 * len(families), 4 * len(targets)))
     for row_axes, target in zip(axes, targets):
-        key, label = _cost(target)
+        key, label = cost_of(target)
         for axis, family in zip(row_axes, families):
             points = [(row["mred"], row[key], row["design"]) for row in rows
                       if row["target"] == target and _family(row) == family]

@@ -84,6 +84,14 @@ FPGA_TARGETS = {target.name: target for target in (
     FPGATarget("ecp5-85k", "ecp5", ("--85k", "--package", "CABGA381"), 250, 83640),
 )}
 TARGETS = tuple(FPGA_TARGETS) + ("asic",)
+_COSTS = {"asic": ("area_nand2", "area (NAND2 eq.)"),
+          "ecp5": ("lc", "LUT4s (CCU2C = 2)"), "ice40": ("lc", "logic cells")}
+
+
+def cost_of(target):
+    """``(key, label)``: the figure of a synthesis report that is a target's cost, and its name
+    for tables and plots."""
+    return _COSTS["asic" if target == "asic" else FPGA_TARGETS[target].family]
 
 # synth_ecp5's default wide-LUT mapping reports ~4 LUT4/bit plus PFUMX and L6MUX21 cells, which
 # hides the real cost; -nowidelut keeps the count in LUT4s comparable with iCE40's. Neither
