@@ -41,9 +41,10 @@ def _adapted(engine, dataset, adaptation, out_dir, epochs, progress):
         model = tune_thresholds(engine, dataset, source="bit_exact")
     else:
         metadata = engine.model.metadata
-        options = TrainOptions.like(engine.model, epochs=epochs, seed=metadata.get("seed", 0),
-                                    learning_rate=metadata.get("learning_rate",
-                                                               TrainOptions.learning_rate))
+        options = TrainOptions(epochs=epochs, seed=metadata.get("seed", 0),
+                               learning_rate=metadata.get("learning_rate",
+                                                          TrainOptions.learning_rate)
+                               ).like(engine.model)
         model, _ = train(dataset, options, engine=engine, injection="bit_exact",
                          progress=lambda epoch, total, line: progress(f"  {line}")
                          if epoch == total else None)

@@ -94,7 +94,7 @@ def _retrain_bnn(configs, dataset, epochs, progress):
                 progress(f"[{index}/{len(configs)}] {config.name}, through the "
                          f"{injection.replace('_', '-')} counts: {line}", epoch == total)
             start = time.perf_counter()
-            model, _ = train(dataset, TrainOptions.like(config.model, epochs=epochs),
+            model, _ = train(dataset, TrainOptions(epochs=epochs).like(config.model),
                              engine=config, injection=injection, progress=report)
             row[f"{injection}_trained"] = model.metadata["engine_test_accuracy"]
             row[f"{injection}_seconds"] = time.perf_counter() - start

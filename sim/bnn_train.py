@@ -50,10 +50,9 @@ class TrainOptions:
     input_levels: int = 1  # thresholds of the input thermometer code
     shift: bool = False  # augment: move each training image up to a pixel every epoch
 
-    @classmethod
-    def like(cls, model, **changes):
-        """Options that train a network of ``model``'s layers and input code."""
-        return cls(layers=model.layers, input_levels=len(model.input_thresholds), **changes)
+    def like(self, model):
+        """These options for a network of ``model``'s layers and input code."""
+        return replace(self, layers=model.layers, input_levels=len(model.input_thresholds))
 
     def __post_init__(self):
         if self.layers is not None and (not isinstance(self.layers, tuple) or len(self.layers) < 2
@@ -292,8 +291,7 @@ def train_for(engine, dataset, options=TrainOptions(), *, injection="table", pro
     :func:`train`."""
     aware = engine.popcount != ("exact",) * len(engine.popcount)
     if aware:
-        options = replace(options, layers=engine.model.layers,
-                          input_levels=len(engine.model.input_thresholds))
+        options = options.like(engine.model)
     model, _ = train(dataset, options, engine=engine if aware else None, injection=injection,
                      progress=progress)
     return model
