@@ -249,6 +249,7 @@ def _report(args):
     from .report import DEFAULT_DESIGNS, make_report
 
     make_report(args.designs or DEFAULT_DESIGNS, args.target or ["ice40-up5k"], args.output,
+                cache_dir=args.cache,
                 progress=lambda message: print(message, file=sys.stderr, flush=True))
     print(f"wrote {args.output}/report.json, report.md and pareto.png")
 
@@ -264,7 +265,7 @@ def _front(args):
     entries = make_front(config, args.output, targets=args.target or ["ice40-up5k"],
                          plans=args.plan or DEFAULT_PLANS, adaptation=args.adapt,
                          epochs=args.epochs, verify=not args.no_verify,
-                         simulator=args.sim,
+                         simulator=args.sim, cache_dir=args.cache,
                          progress=lambda message: print(message, file=sys.stderr, flush=True))
     for entry in entries:
         print(f"{entry['target']:11s} {entry['design']:28s} {entry['cost']:>8} "
@@ -331,6 +332,11 @@ def _doctor(args):
     for tool, version, where in rows:
         print(f"{tool:26s} {version or 'MISSING':40s} {where}")
     return 0 if all(version for tool, version, where in rows if tool != "icarus") else 1
+
+
+def _add_cache_option(verb):
+    verb.add_argument("--cache", metavar="DIR", help="the result cache, shared by report, front "
+                      "and explore (default $AXBNN_CACHE or the user's cache directory)")
 
 
 def _parser():
@@ -475,6 +481,7 @@ def _parser():
     verb.add_argument("--target", action="append", choices=TARGETS,
                       help="repeatable (default ice40-up5k)")
     verb.add_argument("-o", "--output", required=True, metavar="DIR")
+    _add_cache_option(verb)
     verb.set_defaults(run=_report)
 
     verb = verbs.add_parser("front", help="the exact engine beside approximate ones of the same "
@@ -495,6 +502,7 @@ def _parser():
                       help="skip the cocotb run over the test split")
     verb.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
     verb.add_argument("-o", "--output", required=True, metavar="DIR")
+    _add_cache_option(verb)
     group = _add_bnn_options(verb)
     group.description = "--popcount is ignored: the front varies it"
     verb.set_defaults(run=_front)

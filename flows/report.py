@@ -19,7 +19,8 @@ from ..hwgen.families import FAMILIES, require
 from ..hwgen.files import check_output_dir, write_atomically
 from ..sim.characterize import characterize
 
-from .synth import cost_of, synthesize
+from .cache import ResultCache
+from .synth import cost_of, synthesize_cached
 
 __all__ = ["DEFAULT_DESIGNS", "make_report"]
 
@@ -40,11 +41,13 @@ def _change(value, baseline):
     return round(value / baseline - 1, 4) if value and baseline else None
 
 
-def make_report(designs, targets, out_dir, *, progress=print):
+def make_report(designs, targets, out_dir, *, cache_dir=None, progress=print):
     """Synthesise and characterise ``designs`` for ``targets``; write and return the rows.
 
     Each design's exact counterpart and that counterpart's behavioural baseline (Yosys' own
-    ``a * b`` or tree of ``+``) are synthesised too and get rows of their own.
+    ``a * b`` or tree of ``+``) are synthesised too and get rows of their own. Syntheses come
+    from the result cache in ``cache_dir`` (:mod:`flows.cache`) where it has them, and fill it;
+    ``designs/<name>-<target>`` holds the files of those run this time.
     """
     from ..hwgen.behavioural import behavioural_name
 
@@ -53,6 +56,7 @@ def make_report(designs, targets, out_dir, *, progress=print):
         require(config, "report")
     out_dir = Path(out_dir)
     check_output_dir(out_dir)
+    cache = ResultCache(cache_dir)
     # (name, target) -> (config to synthesise, behavioural?), in table order
     entries = {}
     for target in targets:
@@ -63,9 +67,11 @@ def make_report(designs, targets, out_dir, *, progress=print):
             entries[behavioural_name(config), target] = (config.exact(), True)
     runs = {}
     for index, ((name, target), (config, behavioural)) in enumerate(entries.items(), 1):
-        progress(f"[{index}/{len(entries)}] synth {name} for {target}")
-        runs[name, target] = synthesize(config, target, out_dir / "designs" / f"{name}-{target}",
-                                        behavioural=behavioural)
+        runs[name, target], cached = synthesize_cached(
+            config, target, cache, out_dir / "designs" / f"{name}-{target}",
+            behavioural=behavioural)
+        progress(f"[{index}/{len(entries)}] synth {name} for {target}"
+                 + (" (cached)" if cached else ""))
     errors = {}
     rows = []
     for (name, target), (config, behavioural) in entries.items():

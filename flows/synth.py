@@ -23,6 +23,7 @@ iCE40 logic cells, a LUT4, a carry and a flip-flop to a cell; ECP5 LUT4s, two to
 import json
 import os
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,7 @@ from ..hwgen.files import check_output_dir, directory_atomically, write_atomical
 from .packing import unit_cells
 from .tools import resolve_tool
 
-__all__ = ["FPGATarget", "FPGA_TARGETS", "TARGETS", "synthesize", "REPORT"]
+__all__ = ["FPGATarget", "FPGA_TARGETS", "TARGETS", "synthesize", "synthesize_cached", "REPORT"]
 
 REPORT = "synth.json"
 # Generic cells for the ASIC estimate: Yosys gate type -> (cell name, area in um^2). Areas are
@@ -322,6 +323,20 @@ def synthesize(config, target, out_dir, *, behavioural=False, progress=None):
                   "target": target, **figures}
         write_atomically(work / REPORT, json.dumps(report, indent=2) + "\n")
     return report
+
+
+def synthesize_cached(config, target, cache, out_dir=None, *, behavioural=False, progress=None):
+    """``(figures, cached)``: :func:`synthesize`'s figures from ``cache`` (a
+    :class:`flows.cache.ResultCache`), or from a run into ``out_dir`` (by default a temporary
+    directory, removed after) that is then stored there. A hit writes no files."""
+    def run():
+        if out_dir is not None:
+            return synthesize(config, target, out_dir, behavioural=behavioural, progress=progress)
+        with tempfile.TemporaryDirectory(prefix="axbnn-synth-") as work:
+            return synthesize(config, target, Path(work) / "synth", behavioural=behavioural,
+                              progress=progress)
+
+    return cache.fetch("synth", config, run, target=target, behavioural=behavioural)
 
 
 def check_synth_dir(out_dir):

@@ -5,12 +5,15 @@ defaults to the ``yowasp-*`` command that ``pip install axbnn`` brought, so noth
 path needs a system package.
 """
 
+import hashlib
+import importlib.metadata
 import os
 import shutil
+from functools import cache
 
 from ..hwgen.errors import FlowError
 
-__all__ = ["TOOLS", "resolve_tool"]
+__all__ = ["TOOLS", "resolve_tool", "tool_version"]
 
 # tool: (environment variable, default command, PyPI package providing the default)
 TOOLS = {
@@ -33,3 +36,27 @@ def resolve_tool(tool):
         raise FlowError(f"{tool}: {default} is missing; pip install {package} "
                         f"(or set {variable} to another {tool})")
     return found, (f"${variable}" if variable in os.environ else f"default ({package})")
+
+
+def tool_version(tool):
+    """What identifies the ``tool`` a run would use, for result keys: the YoWASP package's
+    version by default, else the SHA-256 of the command's file (a tool set through its
+    variable is never started for this: it may be any script); ``None`` when it is missing."""
+    variable, _, package = TOOLS[tool]
+    if not os.environ.get(variable):
+        try:
+            return f"{package} {importlib.metadata.version(package)}"
+        except importlib.metadata.PackageNotFoundError:
+            return None
+    try:
+        command, _ = resolve_tool(tool)
+    except FlowError:
+        return None
+    status = os.stat(command)
+    return _file_hash(command, status.st_size, status.st_mtime_ns)
+
+
+@cache
+def _file_hash(path, size, modified):
+    with open(path, "rb") as file:
+        return f"sha256 {hashlib.file_digest(file, 'sha256').hexdigest()}"

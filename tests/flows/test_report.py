@@ -4,15 +4,23 @@ import json
 
 import pytest
 
+from axbnn.flows import synth
 from axbnn.flows.report import _pareto_front, make_report
 from axbnn.hwgen.designs import parse_design
 
 
 @pytest.mark.slow
 @pytest.mark.tool("yosys")
-def test_report_files_and_baselines(tmp_path):
+def test_report_files_and_baselines(tmp_path, monkeypatch):
     rows = make_report(["mul8-3330", "popcount-16-maj_not"], ["asic"], tmp_path,
                        progress=lambda message: None)
+    # A second report finds every synthesis in the result cache: it runs none.
+    monkeypatch.setattr(synth, "synthesize", None)
+    lines = []
+    assert make_report(["mul8-3330", "popcount-16-maj_not"], ["asic"], tmp_path / "again",
+                       progress=lines.append) == rows
+    assert all(line.endswith("(cached)") for line in lines) and len(lines) == 6
+    assert not (tmp_path / "again" / "designs").exists()
     by_name = {row["design"]: row for row in rows}
     assert list(by_name) == ["mul8-3330", "popcount-16-maj_not", "mul8-0000",
                              "mul8-0000-behavioural", "popcount-16-exact",
