@@ -22,7 +22,7 @@ from ..sim.characterize import characterize
 from .cache import ResultCache
 from .synth import cost_of, synthesize_cached
 
-__all__ = ["DEFAULT_DESIGNS", "make_report"]
+__all__ = ["DEFAULT_DESIGNS", "make_report", "pareto_front"]
 
 DEFAULT_DESIGNS = tuple(name for name in FAMILIES["mul8"].presets if name.startswith("mul8-")) \
     + tuple(name for name in FAMILIES["popcount"].presets if name.startswith("popcount-256-"))
@@ -117,7 +117,7 @@ def to_markdown(rows, targets):
     return "\n".join(parts) + "\n"
 
 
-def _pareto_front(points):
+def pareto_front(points):
     """The points no other point beats in both error and cost, by increasing error."""
     front, best = [], float("inf")
     for error, cost, name in sorted(points):
@@ -143,7 +143,7 @@ def plot_pareto(rows, targets, path):
             axis.scatter([p[0] for p in points], [p[1] for p in points])
             for error, cost, name in points:
                 axis.annotate(name.split("-", 1)[1], (error, cost), fontsize=7)
-            front = _pareto_front(points)
+            front = pareto_front(points)
             axis.step([p[0] for p in front], [p[1] for p in front], where="post", color="C3",
                       label="Pareto front")
             axis.set(title=f"{family} on {target}", xlabel="MRED", ylabel=label)

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from axbnn.flows import synth
-from axbnn.flows.report import _pareto_front, make_report
+from axbnn.flows.report import pareto_front, make_report
 from axbnn.hwgen.designs import parse_design
 
 
@@ -39,9 +39,9 @@ def test_report_files_and_baselines(tmp_path, monkeypatch):
     assert (tmp_path / "pareto.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_pareto_front():
+def testpareto_front():
     points = [(0.0, 10, "exact"), (0.1, 6, "a"), (0.2, 7, "dominated"), (0.3, 2, "b")]
-    assert [name for _, _, name in _pareto_front(points)] == ["exact", "a", "b"]
+    assert [name for _, _, name in pareto_front(points)] == ["exact", "a", "b"]
 
 
 def test_exact_counterparts():
