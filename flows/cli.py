@@ -276,6 +276,23 @@ def _front(args):
     return 1 if any(entry["verified"] is False for entry in entries) else 0
 
 
+def _explore(args):
+    from .explore import explore
+
+    records = explore(args.space, args.output, scheduler=args.scheduler, workers=args.workers,
+                      cache_dir=args.cache, verify=args.verify)
+    failed = [record for record in records if record["error"]]
+    cached = sum(record["cached"] for record in records)
+    print(f"{len(records)} points ({cached} cached, {len(failed)} failed); wrote "
+          f"{args.output}/results.jsonl and <target>/front.json, front.md, front.png")
+    if failed:
+        first = failed[0]
+        print(f"axbnn: error: {len(failed)} of {len(records)} points failed, first "
+              f"{first['design']} on {first['target']}: {first['error']}", file=sys.stderr)
+        return 2 if any("config" not in record for record in failed) else 1
+    return 0
+
+
 def _boards(args):
     from ..boards.catalog import BOARDS
 
@@ -506,6 +523,19 @@ def _parser():
     group = _add_bnn_options(verb)
     group.description = "--popcount is ignored: the front varies it"
     verb.set_defaults(run=_front)
+
+    verb = verbs.add_parser("explore", help="synthesise and score every point of a design "
+                                            "space, on Dask; Pareto fronts per target")
+    verb.add_argument("space", metavar="SPACE.toml")
+    verb.add_argument("-o", "--output", required=True, metavar="DIR")
+    verb.add_argument("--scheduler", metavar="ADDRESS",
+                      help="an existing Dask cluster (tcp://HOST:PORT); default a local one")
+    verb.add_argument("--workers", type=_positive_int, metavar="N",
+                      help="local worker processes (default one per core; 1: no cluster, one "
+                           "job after another in this process)")
+    verb.add_argument("--verify", action="store_true", help="prove each design with cocotb")
+    _add_cache_option(verb)
+    verb.set_defaults(run=_explore)
 
     verb = verbs.add_parser("boards", help="list the boards 'build' supports")
     verb.set_defaults(run=_boards)
