@@ -241,20 +241,20 @@ class _Progress:
     """Points done, cached and failed, and the time left: a rich bar on a terminal, a line
     per point in a log."""
 
-    def __init__(self, total, stream=sys.stderr):
-        self.total, self.stream = total, stream
+    def __init__(self, total, stream=None):
+        self.total, self.stream = total, stream or sys.stderr
         self.done = self.cached = self.failed = 0
         self.started = time.perf_counter()
         self.computed = 0
         self._bar = None
-        if stream.isatty():
+        if self.stream.isatty():
             from rich.console import Console
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                        TimeRemainingColumn)
 
             self._bar = Progress(TextColumn("explore"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("{task.fields[counts]}"), TimeRemainingColumn(),
-                                 console=Console(file=stream), transient=False)
+                                 console=Console(file=self.stream), transient=False)
             self._task = self._bar.add_task("explore", total=total, counts="")
             self._bar.start()
 
@@ -414,7 +414,6 @@ def explore(space, out_dir, *, scheduler=None, workers=None, cache_dir=None, ver
         for index in indices:
             missing[index] += 1
 
-    shown = progress or _Progress(len(plan))
     records = []
     results = out_dir / RESULTS
 
@@ -428,6 +427,7 @@ def explore(space, out_dir, *, scheduler=None, workers=None, cache_dir=None, ver
 
     executor = (_Serial() if workers == 1 and not scheduler else _Dask(scheduler, workers)) \
         if to_run else _Serial()
+    shown = progress or _Progress(len(plan))
     try:
         with executor:
             write_atomically(results, "")
