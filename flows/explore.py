@@ -232,6 +232,8 @@ def _record(point, target, outcomes, cached):
     })
     if "verify" in values:
         record["verified"] = (values["verify"] or {}).get("verified")
+        if record["verified"] is False:
+            errors.append(f"verify: {values['verify']['summary']}")
     record.update({"error": "; ".join(errors) or None, "cached": cached,
                    "versions": {"synth": versions("synth"), kind: versions(kind)}})
     return record

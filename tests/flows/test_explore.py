@@ -130,3 +130,14 @@ def test_a_job_that_raises_is_a_one_line_result(monkeypatch):
     monkeypatch.setitem(explore_module._JOBS, "synth", broken)
     assert explore_module.run_job("synth", {"family": "fa", "variant": "exact"}, "asic") == {
         "error": "ZeroDivisionError: division by zero"}
+
+
+def test_a_failed_proof_fails_its_points(tmp_path, monkeypatch):
+    (tmp_path / "space.toml").write_text('targets = ["asic"]\ndesigns = ["fa-maj_not"]\n')
+    monkeypatch.setattr(synth, "synthesize", _stand_in([]))
+    monkeypatch.setitem(explore_module._JOBS, "verify", lambda config, target: {
+        "verified": False, "summary": "fa-maj_not on verilator: 7 of 8 vectors match"})
+    (record,) = explore(tmp_path / "space.toml", tmp_path / "out", workers=1, verify=True,
+                        progress=_Quiet())
+    assert record["verified"] is False
+    assert record["error"] == "verify: fa-maj_not on verilator: 7 of 8 vectors match"
