@@ -462,28 +462,42 @@ def _group_front(rows, lower_is_better):
 
 def write_fronts(records, targets, out_dir):
     """``<target>/front.json``, ``front.md`` and ``front.png`` of each target from the
-    records."""
+    records; a target whose front files already say the same is left as it is (a rerun from the
+    cache does not draw its plots again)."""
     for target in targets:
         rows = [record for record in records if record["target"] == target]
-        scored = [row for row in rows if row["error"] is None and row["cost"] is not None
-                  and row["score"] is not None]
+        scored = sorted((row for row in rows if row["error"] is None and row["cost"] is not None
+                         and row["score"] is not None),
+                        key=lambda row: (row["group"], row["cost"], row["design"]))
         groups = {}
         for row in scored:
             groups.setdefault(row["group"], []).append(row)
         entries = []
         for group, members in groups.items():
-            lower = members[0]["score_key"] == "mred"
-            on_front = _group_front(members, lower)
+            on_front = _group_front(members, members[0]["score_key"] == "mred")
             entries += [{"design": row["design"], "group": group, row["cost_key"]: row["cost"],
                          "cost": row["cost"], row["score_key"]: row["score"],
                          "score": row["score"], "fmax_mhz": row["synth"].get("fmax_mhz"),
                          "verified": row.get("verified"), "on_front": row["design"] in on_front}
-                        for row in sorted(members, key=lambda row: row["cost"])]
-        failed = [row for row in rows if row not in scored]
+                        for row in members]
+        failed = sorted((row for row in rows if row not in scored),
+                        key=lambda row: row["design"])
         directory = out_dir / target
-        write_atomically(directory / "front.json", json.dumps(entries, indent=2) + "\n")
-        write_atomically(directory / "front.md", _markdown(target, entries, failed))
+        front = json.dumps(entries, indent=2) + "\n"
+        markdown = _markdown(target, entries, failed)
+        if _reads(directory / "front.json") == front and _reads(directory / "front.md") == \
+                markdown and (directory / "front.png").is_file():
+            continue
         _plot(target, entries, directory / "front.png")
+        write_atomically(directory / "front.md", markdown)
+        write_atomically(directory / "front.json", front)  # last: it vouches for the others
+
+
+def _reads(path):
+    try:
+        return path.read_text()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _score_label(entry):
@@ -510,8 +524,8 @@ def _markdown(target, entries, failed):
 
 
 def _plot(target, entries, path):
-    """A panel per group: cost against score, numbered points named in the legend (labels never
-    overlap), the front as a step line."""
+    """A panel per group: cost against score, the front's points numbered and named in the
+    legend (labels never overlap however close they lie), the front as a step line."""
     import io
 
     import matplotlib
@@ -527,15 +541,17 @@ def _plot(target, entries, path):
         axis.set_visible(False)
     for axis, group in zip(axes.flat, groups):
         members = [entry for entry in entries if entry["group"] == group]
-        for number, entry in enumerate(members, 1):
-            axis.scatter(entry["cost"], entry["score"], s=30, zorder=3,
-                         color="C3" if entry["on_front"] else "C0")
+        front = [entry for entry in members if entry["on_front"]]
+        others = [entry for entry in members if not entry["on_front"]]
+        axis.scatter([entry["cost"] for entry in others], [entry["score"] for entry in others],
+                     s=14, color="C7", label=f"{len(others)} others (front.md)")
+        for number, entry in enumerate(front, 1):
+            axis.scatter(entry["cost"], entry["score"], s=30, zorder=3, color="C3")
             axis.annotate(str(number), (entry["cost"], entry["score"]),
                           textcoords="offset points", xytext=(4, 3), fontsize=8)
             axis.plot([], [], " ", label=f"{number}: {entry['design']}")
-        front = sorted((entry["cost"], entry["score"]) for entry in members if entry["on_front"])
-        axis.step([cost for cost, _ in front], [score for _, score in front], where="post",
-                  color="C3", label="Pareto front")
+        axis.step([entry["cost"] for entry in front], [entry["score"] for entry in front],
+                  where="post", color="C3", label="Pareto front")
         axis.set(title=f"{group} on {target}", xlabel=cost_of(target)[1],
                  ylabel=_score_label(members[0]) if members else "")
         axis.legend(fontsize=6, loc="best")
