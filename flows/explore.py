@@ -474,7 +474,9 @@ def write_fronts(records, targets, out_dir):
             groups.setdefault(row["group"], []).append(row)
         entries = []
         for group, members in groups.items():
-            on_front = _group_front(members, members[0]["score_key"] == "mred")
+            lower_is_better = next(lower for _, key, _, lower in _SCORES.values()
+                                   if key == members[0]["score_key"])
+            on_front = _group_front(members, lower_is_better)
             entries += [{"design": row["design"], "group": group, row["cost_key"]: row["cost"],
                          "cost": row["cost"], row["score_key"]: row["score"],
                          "score": row["score"], "fmax_mhz": row["synth"].get("fmax_mhz"),
