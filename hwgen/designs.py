@@ -27,6 +27,9 @@ A TOML file holds one configuration as top-level keys: ``family`` (``fa``, ``pop
     fa = "maj_not"
     approx_columns = 3
 
+A file path in it (a ``weights`` ``.npz``) is relative to the TOML file's directory, so a
+design file and its model travel together.
+
 This module imports no Amaranth.
 """
 
@@ -86,6 +89,9 @@ def load_design(path):
         raise DesignError(f"Design file {str(path)!r} cannot be read: {error.strerror}") from None
     except tomllib.TOMLDecodeError as error:
         raise DesignError(f"Design file {str(path)!r} is not valid TOML: {error}") from None
+    weights = data.get("weights")
+    if isinstance(weights, str) and weights.endswith(".npz"):  # not a shipped model's name
+        data["weights"] = str(path.parent / weights)
     return design_from_dict(data, source=str(path))
 
 

@@ -1,8 +1,11 @@
 """Design names, presets and TOML files."""
 
+import shutil
+
 import pytest
 
 from axbnn.hwgen.designs import PRESETS, DesignError, parse_design
+from axbnn.hwgen.models import SHIPPED_MODELS
 
 
 @pytest.mark.parametrize("name", PRESETS)
@@ -50,6 +53,18 @@ def test_toml(tmp_path):
     path = tmp_path / "mine.toml"
     path.write_text('family = "popcount"\nwidth = 100\nfa = "inxa2"\napprox_levels = 2\n')
     assert parse_design(str(path)) == parse_design("popcount-100-inxa2-l2")
+
+
+def test_toml_weights_are_found_beside_the_toml_file(tmp_path, monkeypatch):
+    (tmp_path / "design").mkdir()
+    shutil.copy(SHIPPED_MODELS["digits-small"], tmp_path / "design" / "mine.npz")
+    path = tmp_path / "design" / "engine.toml"
+    path.write_text('family = "bnn"\nweights = "mine.npz"\n')
+    monkeypatch.chdir(tmp_path)  # not the TOML file's directory
+    config = parse_design("design/engine.toml")
+    assert config.model.layers == parse_design("bnn-digits-small").model.layers
+    path.write_text('family = "bnn"\nweights = "digits-small"\n')  # a name is not a path
+    assert parse_design(str(path)).name == "bnn-digits-small"
 
 
 @pytest.mark.parametrize("text, message", [
