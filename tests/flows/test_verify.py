@@ -71,6 +71,18 @@ def test_a_wrong_model_is_caught(simulator, build_dir, monkeypatch):
     assert first["expected"]["p"] == a * b != first["simulated"]["p"]
 
 
+def test_an_unchanged_design_is_not_built_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("AXBNN_BUILD_CACHE", str(tmp_path))
+    config = parse_design("fa-inxa2")
+    assert verify(config).ok
+    (build,) = tmp_path.iterdir()
+    built = (build / config.top_name).stat().st_mtime_ns
+    assert verify(config).ok
+    assert (build / config.top_name).stat().st_mtime_ns == built
+    assert verify(parse_design("fa-axa3")).ok  # another design, another build
+    assert len(list(tmp_path.iterdir())) == 2
+
+
 def test_a_run_leaves_the_process_environment_alone(build_dir):
     # Verilator's VERILATOR_ROOT, PATH and MAKEFLAGS go to its commands only: a run must not
     # change what later runs or tests see.
