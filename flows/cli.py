@@ -333,8 +333,15 @@ def _doctor(args):
     return 0 if all(version for tool, version, where in rows if tool != "icarus") else 1
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments in one line like every other bad input (argparse prints its usage first)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} -h')\n")
+
+
 def _parser():
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="axbnn", description="Approximate neural-network arithmetic: generate, model, "
                                   "verify, synthesise. DESIGN is a preset name (see 'presets') "
                                   "or a .toml file.")

@@ -203,6 +203,19 @@ def test_bad_input_is_one_line(workspace, capsys, argv, status, message):
     assert not list(Path("/sys").glob("axbnn*"))
 
 
+@pytest.mark.parametrize("argv, start", [
+    (["frob"], "axbnn: error: argument VERB: invalid choice: 'frob' (choose from 'presets', "),
+    (["synth", "fa-exact", "--target", "nope"],
+     "axbnn synth: error: argument --target: invalid choice: 'nope' (choose from "),
+    (["verify"], "axbnn verify: error: the following arguments are required: DESIGN (see "),
+])
+def test_bad_arguments_are_one_line(capsys, argv, start):
+    with pytest.raises(SystemExit) as exit:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit.value.code == 2 and err.count("\n") == 1 and err.startswith(start)
+
+
 def test_interrupt_is_one_line(tmp_path, capsys, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
