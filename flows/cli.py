@@ -175,7 +175,11 @@ def _retrain(args):
 
 
 def _format_metric(value):
-    return f"{value:.6g}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {_format_metric(item)}" for key, item in value.items()) or "-"
+    return str(value)
 
 
 def _predict(args):
@@ -287,9 +291,9 @@ def _build(args):
 
     config = _bnn_options(args, parse_design(args.design))
     output = args.output or f"build/{args.board}/{config.name}"
-    bitstream = build_bitstream(config, args.board, output, cycles=args.cycles,
-                                images=args.images, baud=args.baud, program=args.program)
-    print(f"{config.name} for {args.board}: {bitstream}")
+    build = build_bitstream(config, args.board, output, cycles=args.cycles,
+                            images=args.images, baud=args.baud, program=args.program)
+    print(f"{config.name} for {args.board}: {build.summary()}")
 
 
 def _convert(args):
