@@ -92,7 +92,19 @@ def test_doctor(capsys):
     code, out, _ = run(capsys, "doctor")
     tools = [line.split()[0] for line in out.splitlines()]
     assert code == 0
-    assert {"amaranth", "yosys", "nextpnr-ice40", "nextpnr-ecp5", "verilator", "g++"} <= set(tools)
+    assert {"amaranth", "yosys", "nextpnr-ice40", "nextpnr-ecp5", "verilator", "g++", "make",
+            "perl"} <= set(tools)
+
+
+def test_doctor_shows_a_tools_own_version_line_not_yowasps_banner(capsys, tmp_path, monkeypatch):
+    tool = tmp_path / "my-yosys"
+    tool.write_text("#!/bin/sh\necho 'Preparing to run yosys. This might take a while...' >&2\n"
+                    "echo 'Yosys 9.9 (mine)'\n")
+    tool.chmod(0o755)
+    monkeypatch.setenv("YOSYS", str(tool))
+    code, out, _ = run(capsys, "doctor")
+    (line,) = [line for line in out.splitlines() if line.startswith("yosys ")]
+    assert line.split(None, 1)[1].startswith("Yosys 9.9 (mine)")
 
 
 def test_console_script():
