@@ -103,7 +103,7 @@ def test_doctor_shows_a_tools_own_version_line_not_yowasps_banner(capsys, tmp_pa
     tool.chmod(0o755)
     monkeypatch.setenv("YOSYS", str(tool))
     code, out, _ = run(capsys, "doctor")
-    (line,) = [line for line in out.splitlines() if line.startswith("yosys ")]
+    (line,) = [line for line in out.splitlines() if line.startswith("yosys  ")]
     assert line.split(None, 1)[1].startswith("Yosys 9.9 (mine)")
 
 
