@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from ..hwgen.families import require
 from ..hwgen.files import check_output_dir, refuse_links
 from ..hwgen.serial_protocol import BAUD
 from ..sim.bist import bnn_signature, signature
-from .tools import TOOLS
+from .tools import TOOLS, first_run_notice
 
 __all__ = ["build_bitstream", "Build"]
 
@@ -58,6 +59,8 @@ def _read_build(bitstream, report, clock_hz):
                   for kind, use in figures.get("utilization", {}).items() if use["used"]},
                  round(min(fmax), 2) if fmax else None, clock_hz / 1e6)
 
+_FAMILY_TOOLS = {"ice40": ("yosys", "nextpnr-ice40", "icepack"),
+                 "ecp5": ("yosys", "nextpnr-ecp5", "ecppack")}
 _PROGRAMMERS = {"ulx3s-85f": ("OPENFPGALOADER", "openFPGALoader"),
                 "orangecrab-25f": ("DFU_UTIL", "dfu-util"),
                 "icebreaker": ("ICEPROG", "iceprog"), "icestick": ("ICEPROG", "iceprog")}
@@ -66,7 +69,7 @@ _PROGRAMMERS = {"ulx3s-85f": ("OPENFPGALOADER", "openFPGALoader"),
 @contextmanager
 def _environment(board, program):
     """YoWASP tools where the user named none; stand-ins for tools only programming needs."""
-    changes = {variable: default for variable, default, _ in TOOLS.values()
+    changes = {variable: default for variable, default, *_ in TOOLS.values()
                if variable not in os.environ}
     if not program:
         # amaranth-boards requires these even with do_program=False (the ULX3S checks for
@@ -154,6 +157,10 @@ def build_bitstream(config, board_name, out_dir, *, cycles=DEFAULT_CYCLES, image
     bitstream = out_dir / f"top{suffix}"
     bitstream.unlink(missing_ok=True)
     platform = board.platform()
+    for tool in _FAMILY_TOOLS[platform.family]:
+        notice = first_run_notice(tool)
+        if notice:
+            print(notice, file=sys.stderr, flush=True)
     with _environment(board, program):
         try:
             platform.build(top, name="top", build_dir=out_dir, do_program=program,

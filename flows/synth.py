@@ -23,6 +23,7 @@ iCE40 logic cells, a LUT4, a carry and a flip-flop to a cell; ECP5 LUT4s, two to
 import json
 import os
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,7 @@ from ..hwgen.errors import FlowError, InputError
 from ..hwgen.families import require
 from ..hwgen.files import check_output_dir, directory_atomically, write_atomically
 from .packing import unit_cells
-from .tools import resolve_tool
+from .tools import first_run_notice, resolve_tool
 
 __all__ = ["FPGATarget", "FPGA_TARGETS", "TARGETS", "synthesize", "REPORT"]
 
@@ -119,6 +120,9 @@ def run_tool(tool, arguments, *, cwd, log, expected):
     judged by the files it was meant to write. Returns the wall time in seconds.
     """
     command, _ = resolve_tool(tool)
+    notice = first_run_notice(tool)
+    if notice:
+        print(notice, file=sys.stderr, flush=True)
     for path in expected:
         (cwd / path).unlink(missing_ok=True)
     started = time.perf_counter()
