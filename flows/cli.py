@@ -26,18 +26,11 @@ from ..sim.error_model import PMF_METHODS
 from ..sim.layer_error_model import LAYER_MODEL_SAMPLES, LAYER_MODELS
 from ..sim.mlp_train import RETRAIN_EPOCHS, MLPOptions
 from .front import ADAPTATIONS, DEFAULT_PLANS
+from .progress import progress as show_progress
 from .synth import TARGETS
 from .verify import DEFAULT_VECTORS
 
 __all__ = ["main"]
-
-
-def _progress(label):
-    """A progress callback that redraws one line on stderr, for long Monte Carlo runs."""
-    def report(done, total):
-        end = "\n" if done >= total else ""
-        print(f"\r{label}: {done}/{total} samples", end=end, file=sys.stderr, flush=True)
-    return report
 
 
 def _positive_int(text):
@@ -207,7 +200,8 @@ def _characterize(args):
     from ..sim.characterize import characterize
 
     config = parse_design(args.design)
-    progress = None if args.json else _progress(f"characterize {config.name}")
+    progress = None if args.json else show_progress(f"characterize {config.name}",
+                                                    unit="samples")
     result = characterize(config, samples=args.samples, seed=args.seed, progress=progress)
     if args.json:
         print(json.dumps(result))
@@ -318,7 +312,8 @@ def _classify(args):
         dataset = dataset.head(args.images)
     with open_port(args.port, args.baud) as port:
         result = board_accuracy(config, port, dataset, baud=args.baud,
-                                progress=_progress(f"{config.name} on {args.port}"))
+                                progress=show_progress(f"{config.name} on {args.port}",
+                                                       unit="images"))
     if args.json:
         print(json.dumps(result))
     else:
