@@ -57,7 +57,7 @@ def _decode(config, payload):
 
 
 def verify_bnn(config, *, simulator="verilator", images=None, stall=DEFAULT_STALL, seed=0,
-               build_dir=None, dataset=None):
+               build_dir=None, dataset=None, waves=None):
     """Stream ``images`` test images (default: all) of ``dataset`` (default: the model's)."""
     from ..hwgen.build import to_verilog
 
@@ -69,7 +69,8 @@ def verify_bnn(config, *, simulator="verilator", images=None, stall=DEFAULT_STAL
     labels = dataset.y_test[:images]
     expected = infer(config, bits)
     verilog = to_verilog(config)
-    with build_directory(build_dir, simulator, config.top_name, verilog) as work:
+    with build_directory(build_dir, simulator, config.top_name, verilog,
+                         waves=waves is not None) as work:
         stimulus, response = work / "stimulus.json", work / "response.json"
         response.unlink(missing_ok=True)
         weights = 1 << np.arange(bits.shape[1], dtype=object)
@@ -80,7 +81,7 @@ def verify_bnn(config, *, simulator="verilator", images=None, stall=DEFAULT_STAL
         }))
         build_seconds, run_seconds, log = run_cocotb(
             verilog, config.top_name, simulator=simulator, work=work,
-            test_module="axbnn.flows.bnn_tb", seed=seed,
+            test_module="axbnn.flows.bnn_tb", seed=seed, waves=waves,
             extra_env={"AXBNN_STIMULUS": str(stimulus), "AXBNN_RESPONSE": str(response)})
         payloads = read_response(response, config.name, simulator, log)
     decoded = [_decode(config, payload) for payload in payloads]

@@ -215,8 +215,10 @@ def _verify(args):
 
     config = _bnn_options(args, parse_design(args.design))
     result = verify(config, simulator=args.sim, vectors=args.vectors, exhaustive=args.exhaustive,
-                    seed=args.seed, build_dir=args.build_dir)
+                    seed=args.seed, build_dir=args.build_dir, waves=args.waves)
     print(result.summary())
+    if args.waves:
+        print(f"waveform of the run in {args.waves}", file=sys.stderr)
     if not result.ok:
         print("FAILED; first mismatches:", file=sys.stderr)
         for mismatch in result.mismatches:
@@ -461,6 +463,8 @@ def _parser():
     scope.add_argument("--exhaustive", action="store_true", help="every input combination")
     verb.add_argument("--seed", type=int, default=0)
     verb.add_argument("--build-dir", metavar="DIR", help="keep build products here")
+    verb.add_argument("--waves", metavar="FILE", help="trace the run into FILE (Verilator: VCD, "
+                                                      "Icarus: FST), to see a mismatch")
     _add_bnn_options(verb)
     verb.set_defaults(run=_verify)
 

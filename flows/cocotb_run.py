@@ -28,16 +28,18 @@ BUILD_CACHE = Path(platformdirs.user_cache_dir("axbnn")) / "builds"
 
 
 @contextmanager
-def build_directory(build_dir, simulator, top, verilog):
+def build_directory(build_dir, simulator, top, verilog, *, waves=False):
     """The directory ``simulator`` builds and runs ``top`` in, held under a lock: one run at a
     time uses a build. ``build_dir/<simulator>-<top>``, or without ``build_dir`` a cached one
-    named by the Verilog's SHA-256, so verifying an unchanged design again does not rebuild."""
+    named by the Verilog's SHA-256, so verifying an unchanged design again does not rebuild.
+    A build that traces ``waves`` is another build."""
+    name = f"{simulator}-{top}" + ("-waves" if waves else "")
     if build_dir is None:
         digest = hashlib.sha256(verilog.encode()).hexdigest()[:16]
         build_dir = Path(os.environ.get("AXBNN_BUILD_CACHE", BUILD_CACHE))
-        work = build_dir / f"{simulator}-{top}-{digest}"
+        work = build_dir / f"{name}-{digest}"
     else:
-        work = Path(build_dir) / f"{simulator}-{top}"
+        work = Path(build_dir) / name
     check_output_dir(build_dir, what="Build directory")
     refuse_links(work, what="Build directory")  # the simulator would write through them
     work = work.resolve()
@@ -87,9 +89,11 @@ def log_tail(path, lines=15):
         return "(no log)"
 
 
-def run_cocotb(verilog, top, *, simulator, work, test_module, extra_env, seed=0):
+def run_cocotb(verilog, top, *, simulator, work, test_module, extra_env, seed=0, waves=None):
     """Write ``verilog`` to ``work/<top>.v``, build it (reusing an up-to-date build) and run
     ``test_module`` with ``extra_env``. Returns ``(build_seconds, run_seconds, test_log)``.
+    With ``waves`` (a path) the run is traced and its waveform (Verilator: VCD, Icarus: FST)
+    is written there, in a ``work`` of :func:`build_directory` with ``waves=True``.
 
     Amaranth's Verilog has no timescale, so one is given; Verilator builds with -Wno-fatal
     because that Verilog trips width-expansion lint. cocotb's runner does not raise when a test
@@ -105,11 +109,22 @@ def run_cocotb(verilog, top, *, simulator, work, test_module, extra_env, seed=0)
     try:
         runner.build(sources=[source], hdl_toplevel=top, build_dir=work,
                      build_args=["-Wno-fatal"] if simulator == "verilator" else [],
-                     timescale=("1ns", "1ps"), log_file=build_log)
+                     timescale=("1ns", "1ps"), log_file=build_log, waves=bool(waves))
     except (subprocess.CalledProcessError, SystemExit, RuntimeError) as error:
         raise FlowError(f"{simulator} could not build {top} ({error}); last lines of "
                         f"{build_log}:\n{log_tail(build_log)}") from None
     built = time.perf_counter()
     runner.test(test_module=test_module, hdl_toplevel=top, build_dir=work, test_dir=work,
-                seed=seed, log_file=test_log, extra_env=extra_env)
+                seed=seed, log_file=test_log, extra_env=extra_env, waves=bool(waves))
+    if waves:
+        _keep_waves(work / _WAVES[simulator].format(top=top), Path(waves))
     return built - started, time.perf_counter() - built, test_log
+
+
+_WAVES = {"verilator": "dump.vcd", "icarus": "{top}.fst"}  # where cocotb's runners dump
+
+
+def _keep_waves(dump, path):
+    if not dump.exists():
+        raise FlowError(f"The traced run left no waveform {dump.name} in {dump.parent}")
+    write_atomically(path, dump.read_bytes())
