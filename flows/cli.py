@@ -249,6 +249,7 @@ def _report(args):
     from .report import DEFAULT_DESIGNS, make_report
 
     make_report(args.designs or DEFAULT_DESIGNS, args.target or ["ice40-up5k"], args.output,
+                cache_dir=args.cache,
                 progress=lambda message: print(message, file=sys.stderr, flush=True))
     print(f"wrote {args.output}/report.json, report.md and pareto.png")
 
@@ -264,7 +265,7 @@ def _front(args):
     entries = make_front(config, args.output, targets=args.target or ["ice40-up5k"],
                          plans=args.plan or DEFAULT_PLANS, adaptation=args.adapt,
                          epochs=args.epochs, verify=not args.no_verify,
-                         simulator=args.sim,
+                         simulator=args.sim, cache_dir=args.cache,
                          progress=lambda message: print(message, file=sys.stderr, flush=True))
     for entry in entries:
         print(f"{entry['target']:11s} {entry['design']:28s} {entry['cost']:>8} "
@@ -273,6 +274,23 @@ def _front(args):
               f"{_VERIFIED[entry['verified']]}")
     print(f"wrote {args.output}/front.json, front.md and front.png")
     return 1 if any(entry["verified"] is False for entry in entries) else 0
+
+
+def _explore(args):
+    from .explore import explore
+
+    records = explore(args.space, args.output, scheduler=args.scheduler, workers=args.workers,
+                      cache_dir=args.cache, verify=args.verify)
+    failed = [record for record in records if record["error"]]
+    cached = sum(record["cached"] for record in records)
+    print(f"{len(records)} points ({cached} cached, {len(failed)} failed); wrote "
+          f"{args.output}/results.jsonl and <target>/front.json, front.md, front.png")
+    if failed:
+        first = failed[0]
+        print(f"axbnn: error: {len(failed)} of {len(records)} points failed, first "
+              f"{first['design']} on {first['target']}: {first['error']}", file=sys.stderr)
+        return 2 if any("config" not in record for record in failed) else 1
+    return 0
 
 
 def _boards(args):
@@ -339,6 +357,11 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} -h')\n")
+
+
+def _add_cache_option(verb):
+    verb.add_argument("--cache", metavar="DIR", help="the result cache, shared by report, front "
+                      "and explore (default $AXBNN_CACHE or the user's cache directory)")
 
 
 def _parser():
@@ -485,6 +508,7 @@ def _parser():
     verb.add_argument("--target", action="append", choices=TARGETS,
                       help="repeatable (default ice40-up5k)")
     verb.add_argument("-o", "--output", required=True, metavar="DIR")
+    _add_cache_option(verb)
     verb.set_defaults(run=_report)
 
     verb = verbs.add_parser("front", help="the exact engine beside approximate ones of the same "
@@ -505,9 +529,23 @@ def _parser():
                       help="skip the cocotb run over the test split")
     verb.add_argument("--sim", choices=("verilator", "icarus"), default="verilator")
     verb.add_argument("-o", "--output", required=True, metavar="DIR")
+    _add_cache_option(verb)
     group = _add_bnn_options(verb)
     group.description = "--popcount is ignored: the front varies it"
     verb.set_defaults(run=_front)
+
+    verb = verbs.add_parser("explore", help="synthesise and score every point of a design "
+                                            "space, on Dask; Pareto fronts per target")
+    verb.add_argument("space", metavar="SPACE.toml")
+    verb.add_argument("-o", "--output", required=True, metavar="DIR")
+    verb.add_argument("--scheduler", metavar="ADDRESS",
+                      help="an existing Dask cluster (tcp://HOST:PORT); default a local one")
+    verb.add_argument("--workers", type=_positive_int, metavar="N",
+                      help="local worker processes (default one per core; 1: no cluster, one "
+                           "job after another in this process)")
+    verb.add_argument("--verify", action="store_true", help="prove each design with cocotb")
+    _add_cache_option(verb)
+    verb.set_defaults(run=_explore)
 
     verb = verbs.add_parser("boards", help="list the boards 'build' supports")
     verb.set_defaults(run=_boards)

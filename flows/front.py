@@ -22,7 +22,8 @@ from ..sim.bnn_data import load_dataset
 from ..sim.bnn_infer import infer
 from ..sim.bnn_train import TrainOptions, train
 from ..sim.threshold_tuning import tune_thresholds
-from .synth import TARGETS, cost_of, synthesize
+from .cache import ResultCache
+from .synth import TARGETS, cost_of, synthesize_cached
 
 __all__ = ["make_front", "DEFAULT_PLANS", "ADAPTATIONS", "FRONT"]
 
@@ -65,11 +66,12 @@ def _pareto(entries):
 
 def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=DEFAULT_PLANS,
                adaptation="tune", epochs=TrainOptions.epochs, verify=True,
-               simulator="verilator", dataset=None, progress=print):
+               simulator="verilator", dataset=None, cache_dir=None, progress=print):
     """Synthesise, score and (with ``verify``) prove the exact engine of ``config`` and one
     approximate engine per plan of ``plans``; write ``front.json``, ``front.md`` and
     ``front.png`` into ``out_dir`` and return the entries. ``dataset`` defaults to the one the
-    model was trained on. Everything is checked before the first file is written."""
+    model was trained on. Syntheses come from and fill the result cache in ``cache_dir``
+    (:mod:`flows.cache`). Everything is checked before the first file is written."""
     require(config, "front")
     exact = config.exact()
     for target in targets:
@@ -88,6 +90,7 @@ def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=DEFAULT_PLANS,
         raise InputError(f"Plans must name one or more approximate popcounts, each once, not "
                          f"{', '.join(plans) or 'none'}")
     dataset = dataset or load_dataset(exact.model.metadata.get("dataset", "digits"))
+    cache = ResultCache(cache_dir)
 
     out_dir = Path(out_dir)
     entries, steps = [], len(engines) * (len(targets) + 1 + verify)
@@ -112,7 +115,8 @@ def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=DEFAULT_PLANS,
                                   build_dir=out_dir / "verify").ok
         for target in targets:
             show(f"{engine.name}: synthesise for {target}")
-            figures = synthesize(built, target, out_dir / "designs" / f"{engine.name}-{target}")
+            figures, _ = synthesize_cached(built, target, cache,
+                                           out_dir / "designs" / f"{engine.name}-{target}")
             key = cost_of(target)[0]
             entries.append({
                 "design": engine.name, "target": target,

@@ -1,4 +1,4 @@
-"""Progress of long steps: a bar on a terminal (tqdm), a few plain lines in a log.
+"""Progress of long steps: a bar on a terminal (rich), a few plain lines in a log.
 
 A log gets no carriage returns or redrawn bars: one line at each tenth of the work.
 """
@@ -12,17 +12,22 @@ def progress(label, *, unit="it", stream=None):
     """A ``report(done, total)`` callback for a step named ``label``."""
     stream = stream or sys.stderr
     if stream.isatty():
-        from tqdm import tqdm
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                   TimeRemainingColumn)
 
-        bar = None
+        bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
+                       TimeRemainingColumn(), console=Console(file=stream, force_terminal=True))
+        task = None
 
         def report(done, total):
-            nonlocal bar
-            if bar is None:
-                bar = tqdm(total=total, desc=label, unit=unit, file=stream)
-            bar.update(done - bar.n)
+            nonlocal task
+            if task is None:
+                task = bar.add_task(label, total=total)
+                bar.start()
+            bar.update(task, completed=done)
             if done >= total:
-                bar.close()
+                bar.stop()
         return report
 
     shown = -1

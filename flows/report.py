@@ -19,9 +19,10 @@ from ..hwgen.families import FAMILIES, require
 from ..hwgen.files import check_output_dir, write_atomically
 from ..sim.characterize import characterize
 
-from .synth import cost_of, synthesize
+from .cache import ResultCache
+from .synth import cost_of, synthesize_cached
 
-__all__ = ["DEFAULT_DESIGNS", "make_report"]
+__all__ = ["DEFAULT_DESIGNS", "make_report", "pareto_front"]
 
 DEFAULT_DESIGNS = tuple(name for name in FAMILIES["mul8"].presets if name.startswith("mul8-")) \
     + tuple(name for name in FAMILIES["popcount"].presets if name.startswith("popcount-256-"))
@@ -40,11 +41,13 @@ def _change(value, baseline):
     return round(value / baseline - 1, 4) if value and baseline else None
 
 
-def make_report(designs, targets, out_dir, *, progress=print):
+def make_report(designs, targets, out_dir, *, cache_dir=None, progress=print):
     """Synthesise and characterise ``designs`` for ``targets``; write and return the rows.
 
     Each design's exact counterpart and that counterpart's behavioural baseline (Yosys' own
-    ``a * b`` or tree of ``+``) are synthesised too and get rows of their own.
+    ``a * b`` or tree of ``+``) are synthesised too and get rows of their own. Syntheses come
+    from the result cache in ``cache_dir`` (:mod:`flows.cache`) where it has them, and fill it;
+    ``designs/<name>-<target>`` holds the files of those run this time.
     """
     from ..hwgen.behavioural import behavioural_name
 
@@ -53,6 +56,7 @@ def make_report(designs, targets, out_dir, *, progress=print):
         require(config, "report")
     out_dir = Path(out_dir)
     check_output_dir(out_dir)
+    cache = ResultCache(cache_dir)
     # (name, target) -> (config to synthesise, behavioural?), in table order
     entries = {}
     for target in targets:
@@ -63,9 +67,11 @@ def make_report(designs, targets, out_dir, *, progress=print):
             entries[behavioural_name(config), target] = (config.exact(), True)
     runs = {}
     for index, ((name, target), (config, behavioural)) in enumerate(entries.items(), 1):
-        progress(f"[{index}/{len(entries)}] synth {name} for {target}")
-        runs[name, target] = synthesize(config, target, out_dir / "designs" / f"{name}-{target}",
-                                        behavioural=behavioural)
+        runs[name, target], cached = synthesize_cached(
+            config, target, cache, out_dir / "designs" / f"{name}-{target}",
+            behavioural=behavioural)
+        progress(f"[{index}/{len(entries)}] synth {name} for {target}"
+                 + (" (cached)" if cached else ""))
     errors = {}
     rows = []
     for (name, target), (config, behavioural) in entries.items():
@@ -111,7 +117,7 @@ def to_markdown(rows, targets):
     return "\n".join(parts) + "\n"
 
 
-def _pareto_front(points):
+def pareto_front(points):
     """The points no other point beats in both error and cost, by increasing error."""
     front, best = [], float("inf")
     for error, cost, name in sorted(points):
@@ -137,7 +143,7 @@ def plot_pareto(rows, targets, path):
             axis.scatter([p[0] for p in points], [p[1] for p in points])
             for error, cost, name in points:
                 axis.annotate(name.split("-", 1)[1], (error, cost), fontsize=7)
-            front = _pareto_front(points)
+            front = pareto_front(points)
             axis.step([p[0] for p in front], [p[1] for p in front], where="post", color="C3",
                       label="Pareto front")
             axis.set(title=f"{family} on {target}", xlabel="MRED", ylabel=label)

@@ -24,6 +24,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,7 @@ from ..hwgen.files import check_output_dir, directory_atomically, write_atomical
 from .packing import unit_cells
 from .tools import first_run_notice, resolve_tool
 
-__all__ = ["FPGATarget", "FPGA_TARGETS", "TARGETS", "synthesize", "REPORT"]
+__all__ = ["FPGATarget", "FPGA_TARGETS", "TARGETS", "synthesize", "synthesize_cached", "REPORT"]
 
 REPORT = "synth.json"
 # Generic cells for the ASIC estimate: Yosys gate type -> (cell name, area in um^2). Areas are
@@ -297,9 +298,10 @@ def _synthesize_asic(config, out_dir, progress, behavioural):
             "depth": _logic_depth(netlist, top), "seconds": {"yosys": round(seconds, 2)}}
 
 
-def synthesize(config, target, out_dir, *, behavioural=False, progress=None):
-    """Synthesise ``config`` for ``target`` (one of :data:`TARGETS`) into ``out_dir``; with
-    ``behavioural``, its exact function as plain arithmetic (:mod:`hwgen.behavioural`) instead.
+def synthesize(config, target, out_dir=None, *, behavioural=False, progress=None):
+    """Synthesise ``config`` for ``target`` (one of :data:`TARGETS`) into ``out_dir`` (by
+    default a temporary directory, removed after); with ``behavioural``, its exact function as
+    plain arithmetic (:mod:`hwgen.behavioural`) instead.
 
     Returns the figures, also written to ``out_dir/synth.json`` once every tool has succeeded.
     Raises :class:`FlowError` when a tool is missing, fails, or leaves no output.
@@ -314,6 +316,10 @@ def synthesize(config, target, out_dir, *, behavioural=False, progress=None):
         raise InputError(f"{config.name} needs at least {config.least_cells} logic cells for "
                          f"its unrolled layers, more than {target}'s {device.logic_cells}; fold "
                          f"a layer or choose a larger target")
+    if out_dir is None:
+        with tempfile.TemporaryDirectory(prefix="axbnn-synth-") as work:
+            return synthesize(config, target, Path(work) / "synth", behavioural=behavioural,
+                              progress=progress)
     progress = progress or (lambda message: None)
     out_dir = check_synth_dir(out_dir)
     with directory_atomically(out_dir) as work:
@@ -326,6 +332,15 @@ def synthesize(config, target, out_dir, *, behavioural=False, progress=None):
                   "target": target, **figures}
         write_atomically(work / REPORT, json.dumps(report, indent=2) + "\n")
     return report
+
+
+def synthesize_cached(config, target, cache, out_dir=None, *, behavioural=False, progress=None):
+    """``(figures, cached)``: :func:`synthesize`'s figures from ``cache`` (a
+    :class:`flows.cache.ResultCache`), or from a run into ``out_dir`` that are then stored
+    there. A hit writes no files."""
+    return cache.fetch("synth", config, lambda: synthesize(
+        config, target, out_dir, behavioural=behavioural, progress=progress),
+        target=target, behavioural=behavioural)
 
 
 def check_synth_dir(out_dir):

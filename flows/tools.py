@@ -6,6 +6,7 @@ path needs a system package.
 """
 
 import hashlib
+import importlib.metadata
 import os
 import shutil
 from functools import cache
@@ -16,7 +17,7 @@ import platformdirs
 
 from ..hwgen.errors import FlowError
 
-__all__ = ["TOOLS", "resolve_tool", "first_run_notice"]
+__all__ = ["TOOLS", "resolve_tool", "tool_version", "first_run_notice"]
 
 # tool: (environment variable, default command, PyPI package providing the default, its
 # WebAssembly module)
@@ -65,3 +66,27 @@ def first_run_notice(tool):
         return None
     return (f"{tool}: compiling YoWASP's {wasm} on its first run on this machine (1-3 minutes, "
             f"once; 'axbnn doctor --warm' does it ahead)")
+
+
+def tool_version(tool):
+    """What identifies the ``tool`` a run would use, for result keys: the YoWASP package's
+    version by default, else the SHA-256 of the command's file (a tool set through its
+    variable is never started for this: it may be any script); ``None`` when it is missing."""
+    variable, _, package, _ = TOOLS[tool]
+    if not os.environ.get(variable):
+        try:
+            return f"{package} {importlib.metadata.version(package)}"
+        except importlib.metadata.PackageNotFoundError:
+            return None
+    try:
+        command, _ = resolve_tool(tool)
+    except FlowError:
+        return None
+    status = os.stat(command)
+    return _file_hash(command, status.st_size, status.st_mtime_ns)
+
+
+@cache
+def _file_hash(path, size, modified):
+    with open(path, "rb") as file:
+        return f"sha256 {hashlib.file_digest(file, 'sha256').hexdigest()}"

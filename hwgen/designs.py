@@ -40,8 +40,8 @@ from pathlib import Path
 from .errors import DesignError
 from .families import FAMILIES, family_named
 
-__all__ = ["DesignError", "parse_design", "design_from_dict", "load_design", "with_options",
-           "PRESETS"]
+__all__ = ["DesignError", "parse_design", "design_from_dict", "config_class", "load_design",
+           "with_options", "PRESETS"]
 
 #: Every family's presets, in registry order.
 PRESETS = tuple(name for family in FAMILIES.values() for name in family.presets)
@@ -61,19 +61,26 @@ def _from_name(name):
     return config
 
 
-def design_from_dict(data, *, source="design"):
-    """A configuration from a mapping such as a parsed TOML file."""
-    data = dict(data)
-    family = data.pop("family", None)
+def config_class(family, keys, *, source="design"):
+    """The configuration class of ``family``; a :class:`DesignError` naming ``source`` for an
+    unknown family or a key among ``keys`` that is none of its fields."""
     if family not in FAMILIES:
         raise DesignError(f"{source}: family must be one of {', '.join(FAMILIES)}, "
                           f"not {family!r}")
     cls = FAMILIES[family].config
     fields = [field.name for field in dataclasses.fields(cls)]
-    unknown = sorted(set(data) - set(fields))
+    unknown = sorted(set(keys) - set(fields))
     if unknown:
         raise DesignError(f"{source}: {family} keys must be among {', '.join(fields)}, "
                           f"not {', '.join(map(repr, unknown))}")
+    return cls
+
+
+def design_from_dict(data, *, source="design"):
+    """A configuration from a mapping such as a parsed TOML file."""
+    data = dict(data)
+    family = data.pop("family", None)
+    cls = config_class(family, data, source=source)
     try:
         return cls(**data)
     except (TypeError, ValueError) as error:

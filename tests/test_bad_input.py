@@ -78,7 +78,20 @@ def workspace(tmp_path, mlp):
     buffer = io.BytesIO()
     np.savez(buffer, **members)
     (tmp_path / "mlp_truncated.npz").write_bytes(buffer.getvalue()[:300])
+    for name, text in SPACES.items():
+        (tmp_path / f"{name}.toml").write_text(text)
     return tmp_path
+
+
+# Space files for 'axbnn explore'.
+SPACES = {
+    "space_key": 'target = ["asic"]\ndesigns = ["fa-exact"]\n',
+    "space_sweep_key": '[[sweep]]\nfamily = "popcount"\nwidth = [8]\nfaa = ["maj_not"]\n',
+    "space_empty_sweep": '[[sweep]]\nfamily = "popcount"\nwidth = []\n',
+    "space_target": 'targets = ["ice41"]\ndesigns = ["fa-exact"]\n',
+    "space_nothing": 'targets = ["asic"]\n',
+    "space_fa": 'targets = ["asic"]\ndesigns = ["fa-exact"]\n',
+}
 
 
 # (case, argv, exit status, the message the one line holds)
@@ -129,6 +142,31 @@ CASES = [
      "'{tmp}/file' is not a directory"),
     ("build -o through a file", ["build", "fa-exact", "--board", "icebreaker", "-o",
                                  "{tmp}/file/b"], 2, "'{tmp}/file' is not a directory"),
+    # Space files and clusters of 'axbnn explore': checked before anything runs or is cached.
+    ("explore: unknown key", ["explore", "{tmp}/space_key.toml", "-o", "{tmp}/x"], 2,
+     "Space file '{tmp}/space_key.toml': keys must be among targets, designs, sweep, not "
+     "'target'"),
+    ("explore: unknown sweep key", ["explore", "{tmp}/space_sweep_key.toml", "-o", "{tmp}/x"],
+     2, "Space file '{tmp}/space_sweep_key.toml': sweep 1: popcount keys must be among width, "
+        "fa, approx_columns, approx_levels, tree, xnor, pipeline, counter, not 'faa'"),
+    ("explore: empty sweep", ["explore", "{tmp}/space_empty_sweep.toml", "-o", "{tmp}/x"], 2,
+     "sweep 1: width must be a value or a non-empty list of values, not []"),
+    ("explore: unknown target", ["explore", "{tmp}/space_target.toml", "-o", "{tmp}/x"], 2,
+     "targets must be among ice40-up5k, ice40-hx8k, ecp5-25k, ecp5-85k, asic, not 'ice41'"),
+    ("explore: no design", ["explore", "{tmp}/space_nothing.toml", "-o", "{tmp}/x"], 2,
+     "designs and [[sweep]] give no design"),
+    ("explore: no space file", ["explore", "{tmp}/none.toml", "-o", "{tmp}/x"], 2,
+     "Space file '{tmp}/none.toml' cannot be read: No such file or directory"),
+    ("explore: scheduler nobody runs", ["explore", "{tmp}/space_fa.toml", "-o", "{tmp}/x",
+                                        "--cache", "{tmp}/cache", "--scheduler",
+                                        "tcp://127.0.0.1:1"], 1,
+     "Dask scheduler tcp://127.0.0.1:1 cannot be reached: Connection refused"),
+    ("explore: scheduler without a port", ["explore", "{tmp}/space_fa.toml", "-o", "{tmp}/x",
+                                           "--scheduler", "tcp://127.0.0.1"], 2,
+     "Scheduler must look like tcp://HOST:PORT, not 'tcp://127.0.0.1'"),
+    ("explore --cache through a file", ["explore", "{tmp}/space_fa.toml", "-o", "{tmp}/x",
+                                        "--cache", "{tmp}/file/c"], 2,
+     "Cache directory '{tmp}/file/c' cannot be created: '{tmp}/file' is not a directory"),
     # Counts that size a loop are bounded, named with their maximum.
     ("characterize --samples 10**12", ["characterize", "popcount-64-maj_not", "--samples",
                                        str(10**12)], 2,

@@ -26,4 +26,4 @@ def test_a_terminal_gets_a_bar():
     report = progress("classify", unit="images", stream=screen)
     for done in range(1, 11):
         report(done, 10)
-    assert "\r" in screen.getvalue() and "10/10" in screen.getvalue()
+    assert "\x1b[" in screen.getvalue() and "10/10" in screen.getvalue()

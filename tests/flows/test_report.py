@@ -4,15 +4,23 @@ import json
 
 import pytest
 
-from axbnn.flows.report import _pareto_front, make_report
+from axbnn.flows import synth
+from axbnn.flows.report import pareto_front, make_report
 from axbnn.hwgen.designs import parse_design
 
 
 @pytest.mark.slow
 @pytest.mark.tool("yosys")
-def test_report_files_and_baselines(tmp_path):
+def test_report_files_and_baselines(tmp_path, monkeypatch):
     rows = make_report(["mul8-3330", "popcount-16-maj_not"], ["asic"], tmp_path,
                        progress=lambda message: None)
+    # A second report finds every synthesis in the result cache: it runs none.
+    monkeypatch.setattr(synth, "synthesize", None)
+    lines = []
+    assert make_report(["mul8-3330", "popcount-16-maj_not"], ["asic"], tmp_path / "again",
+                       progress=lines.append) == rows
+    assert all(line.endswith("(cached)") for line in lines) and len(lines) == 6
+    assert not (tmp_path / "again" / "designs").exists()
     by_name = {row["design"]: row for row in rows}
     assert list(by_name) == ["mul8-3330", "popcount-16-maj_not", "mul8-0000",
                              "mul8-0000-behavioural", "popcount-16-exact",
@@ -31,9 +39,9 @@ def test_report_files_and_baselines(tmp_path):
     assert (tmp_path / "pareto.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_pareto_front():
+def testpareto_front():
     points = [(0.0, 10, "exact"), (0.1, 6, "a"), (0.2, 7, "dominated"), (0.3, 2, "b")]
-    assert [name for _, _, name in _pareto_front(points)] == ["exact", "a", "b"]
+    assert [name for _, _, name in pareto_front(points)] == ["exact", "a", "b"]
 
 
 def test_exact_counterparts():
