@@ -24,6 +24,7 @@ from ..sim.characterize import DEFAULT_SAMPLES
 from ..sim.count_noise import COUNT_SOURCES
 from ..sim.error_model import PMF_METHODS
 from ..sim.layer_error_model import LAYER_MODEL_SAMPLES, LAYER_MODELS
+from ..sim.mac_train import MACTrainOptions
 from ..sim.mlp_train import RETRAIN_EPOCHS, MLPOptions
 from .front import ADAPTATIONS, DEFAULT_PLANS
 from .synth import TARGETS
@@ -138,6 +139,28 @@ def _train_mlp(args):
     print(f"wrote {args.output}: {'-'.join(map(str, model.layers))}, quantised test accuracy "
           f"{model.metadata['test_accuracy']:.2%} with exact products ({len(dataset.y_test)} "
           f"{dataset.name} images)")
+
+
+def _train_mac(args):
+    from ..sim.bnn_data import load_dataset
+    from ..sim.mac_train import train_mac_for
+
+    check_output_file(args.output)
+    engine = with_options(parse_design(args.design), weights=args.weights)
+    require(engine, "train-mac")
+    dataset = load_dataset(args.dataset)
+    hidden = args.hidden if isinstance(args.hidden, tuple) else (args.hidden,)
+    options = MACTrainOptions(hidden=hidden, activation_bits=args.activation_bits,
+                              epochs=args.epochs, seed=args.seed,
+                              learning_rate=args.learning_rate, shift=args.shift)
+    model = train_mac_for(engine, dataset, options)
+    model.save(args.output)
+    line = (f"wrote {args.output}: {'-'.join(map(str, model.layers))}, test accuracy "
+            f"{model.metadata['test_accuracy']:.2%} ({len(dataset.y_test)} {dataset.name} "
+            f"images)")
+    if "engine_test_accuracy" in model.metadata:
+        line += f"; on {engine.name} (bit-exact) {model.metadata['engine_test_accuracy']:.2%}"
+    print(line)
 
 
 def _tune(args):
@@ -386,6 +409,26 @@ def _parser():
     verb.add_argument("--seed", type=int, default=MLPOptions.seed)
     verb.add_argument("-o", "--output", required=True, metavar="MLP.npz")
     verb.set_defaults(run=_train_mlp)
+
+    verb = verbs.add_parser("train-mac", help="train a multi-bit network for a MAC engine "
+                                              "(through its approximate accumulator, if any)")
+    verb.add_argument("design", nargs="?", default="bwnn-digits", metavar="DESIGN",
+                      help="the engine to train for (default bwnn-digits: exact)")
+    verb.add_argument("--dataset", default="digits", metavar="digits|idx:DIR|FILE.npz")
+    verb.add_argument("--hidden", type=_int_list, default=MACTrainOptions.hidden,
+                      metavar="N[,N...]", help="hidden layer sizes (default "
+                                               f"{','.join(map(str, MACTrainOptions.hidden))}; "
+                                               "an approximate engine's are its model's)")
+    verb.add_argument("--activation-bits", type=_positive_int,
+                      default=MACTrainOptions.activation_bits)
+    verb.add_argument("--shift", action="store_true",
+                      help="augment: move training images by up to a pixel every epoch")
+    verb.add_argument("--epochs", type=_positive_int, default=MACTrainOptions.epochs)
+    verb.add_argument("--learning-rate", type=float, default=MACTrainOptions.learning_rate)
+    verb.add_argument("--seed", type=int, default=MACTrainOptions.seed)
+    verb.add_argument("--weights", metavar="MODEL.npz", help="the engine's model")
+    verb.add_argument("-o", "--output", required=True, metavar="MODEL.npz")
+    verb.set_defaults(run=_train_mac)
 
     verb = verbs.add_parser("tune", help="shift a BNN's thresholds to cancel its approximate "
                                          "popcount's bias; write the tuned model")

@@ -249,6 +249,9 @@ class BNNConfig(_Design):
                    zip(self.style, self.model.layers, self.model.layers[1:])
                    if style == "unrolled")
 
+    #: Bits of each input in an image word.
+    activation_bits = 1
+
     @property
     def input_bits(self):
         """Bits of one image."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .bnn_config import BNNConfig
 from .config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig
 from .errors import DesignError
+from .mac_config import MACConfig
 
 __all__ = ["Family", "FAMILIES", "VERBS", "family_of", "family_named", "load", "require"]
 
@@ -27,6 +28,7 @@ VERBS = {
     "behavioural": "--behavioural needs a plain-arithmetic baseline, which engines do not have",
     "predict": "predict needs a bnn engine or an smul8 multiplier",
     "tune": "tune needs a bnn engine",
+    "train-mac": "train-mac needs a MAC engine (bwnn-...)",
     "retrain": "retrain needs bnn engines or smul8 multipliers",
     "classify": "classify needs a bnn engine on a board",
     "front": "front compares whole engines; for arithmetic units use report",
@@ -94,6 +96,9 @@ FAMILIES = {family.name: family for family in (
                       "classify", "front", "engine options"}),
            ("bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2",
             "bnn-digits-maj4", "bnn-digits-small-unrolled", "bnn-digits-small-unrolled-maj4")),
+    Family("mac", MACConfig, "stream", "mac_engine:MACEngine", "mac_infer:infer",
+           frozenset({"generate", "verify", "synth", "front", "train-mac", "engine options"}),
+           ("bwnn-digits", "bwnn-digits-loa-4", "bwnn-digits-maj_not-3")),
 )}
 _BY_CLASS = {family.config: family for family in FAMILIES.values()}
 
