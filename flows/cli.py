@@ -16,6 +16,7 @@ from ..hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
 from ..hwgen.designs import PRESETS, parse_design, with_options
 from ..hwgen.errors import AxbnnError
 from ..hwgen.families import require
+from ..hwgen.mac_config import MACConfig
 from ..hwgen.files import check_output_dir, check_output_file
 from ..hwgen.serial_protocol import BAUD
 from ..sim.bnn_predict import DEFAULT_DRAWS
@@ -285,7 +286,7 @@ def _front(args):
     check_output_dir(args.output)
     config = _bnn_options(args, parse_design(args.design))
     entries = make_front(config, args.output, targets=args.target or ["ice40-up5k"],
-                         plans=args.plan or DEFAULT_PLANS, adaptation=args.adapt,
+                         plans=args.plan, adaptation=args.adapt,
                          epochs=args.epochs, verify=not args.no_verify,
                          simulator=args.sim,
                          progress=lambda message: print(message, file=sys.stderr, flush=True))
@@ -522,13 +523,15 @@ def _parser():
 
     verb = verbs.add_parser("front", help="the exact engine beside approximate ones of the same "
                                           "speed: synthesised, scored bit-exactly, verified")
-    verb.add_argument("design", metavar="DESIGN", help="a bnn engine; its style and folding "
-                                                       "are kept, its popcounts varied")
+    verb.add_argument("design", metavar="DESIGN", help="a bnn or MAC engine; its style and "
+                                                       "folding are kept, its popcounts or "
+                                                       "accumulator adder varied")
     verb.add_argument("--target", action="append", choices=TARGETS,
                       help="repeatable (default ice40-up5k)")
     verb.add_argument("--plan", action="append", metavar="PLAN",
-                      help=f"approximate popcount plan, repeatable (default "
-                           f"{', '.join(DEFAULT_PLANS)})")
+                      help=f"approximate popcount plan or accumulator adder, repeatable "
+                           f"(default for bnn {', '.join(DEFAULT_PLANS)}; for MAC engines "
+                           f"{', '.join(MACConfig.FRONT_PLANS)})")
     verb.add_argument("--adapt", choices=ADAPTATIONS, default="tune",
                       help="the network of an approximate engine: as trained, thresholds "
                            "tuned to its bias (default), or trained through its trees")

@@ -209,6 +209,17 @@ class BNNConfig(_Design):
     def exact(self):
         return self.replace(popcount="exact")
 
+    #: The approximations ``axbnn front`` puts beside the exact engine by default.
+    FRONT_PLANS = ("maj_not-l1", "maj_not-c2", "maj_not-c3", "maj_not")
+
+    @property
+    def plans(self):
+        """What the front varies: the popcount plans."""
+        return self.popcount
+
+    def with_plan(self, plan):
+        return self.replace(popcount=plan)
+
     @property
     def description(self):
         sizes = "-".join(map(str, self.model.layers))

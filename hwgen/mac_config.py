@@ -133,7 +133,7 @@ class MACConfig(_Design):
         return self.replace(adder="exact")
 
     #: The approximations ``axbnn front`` puts beside the exact engine by default.
-    FRONT_PLANS = ("loa-3", "loa-4", "loa-5", "maj_not-4")
+    FRONT_PLANS = ("loa-2", "loa-3", "loa-4", "maj_not-2", "maj_not-3")
 
     @property
     def plans(self):
@@ -142,6 +142,11 @@ class MACConfig(_Design):
 
     def with_plan(self, plan):
         return self.replace(adder=plan)
+
+    @property
+    def style(self):
+        """Every layer folded."""
+        return ("folded",) * self.model.depth
 
     @property
     def description(self):

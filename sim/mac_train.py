@@ -28,7 +28,7 @@ from .mac_infer import layer_sums, requantise
 
 __all__ = ["MACTrainOptions", "train_mac", "train_mac_for", "DEFAULT_HIDDEN"]
 
-DEFAULT_HIDDEN = (128,)
+DEFAULT_HIDDEN = (64,)
 
 
 @dataclass(frozen=True)

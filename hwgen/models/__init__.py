@@ -21,6 +21,6 @@ RECIPES = {
               "--seed 0 -o hwgen/models/digits.npz",
     "digits-small": "train --levels 2 --layers 128,128,64,10 --learning-rate 0.03 --epochs 60 "
                     "--seed 0 -o hwgen/models/digits-small.npz",
-    "bwnn-digits": "train-mac --hidden 128 --activation-bits 4 --epochs 60 --learning-rate 0.03 "
+    "bwnn-digits": "train-mac --hidden 64 --activation-bits 4 --epochs 60 --learning-rate 0.03 "
                    "--seed 0 -o hwgen/models/bwnn-digits.npz",
 }
