@@ -1,8 +1,9 @@
-"""Stream a data set through a generated BNN engine in a real simulator and check every score.
+"""Stream a data set through a generated engine in a real simulator and check every score.
 
 One build per configuration and simulator; the whole test split goes through it with random
-back-pressure on the output. Every class and every score is compared with
-:func:`sim.bnn_infer.infer`.
+back-pressure on the output. Every class and every score is compared with the family's golden
+model (:func:`sim.bnn_infer.infer` for a BNN, :func:`sim.mac_infer.infer` for a MAC engine);
+each input takes ``config.activation_bits`` bits of an image word, input 0 lowest.
 """
 
 import json
@@ -10,9 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..hwgen.families import family_of, load
 from ..hwgen.files import write_atomically
 from ..sim.bnn_data import load_dataset
-from ..sim.bnn_infer import infer
 
 from .cocotb_run import build_directory, read_response, run_cocotb
 from ..hwgen.errors import FlowError
@@ -67,13 +68,13 @@ def verify_bnn(config, *, simulator="verilator", images=None, stall=DEFAULT_STAL
     dataset.check_classes(config.model.n_classes, f"the model of {config.name}")
     bits = config.model.binarize(dataset.x_test[:images])
     labels = dataset.y_test[:images]
-    expected = infer(config, bits)
+    expected = load("sim", family_of(config).model)(config, bits)
     verilog = to_verilog(config)
     with build_directory(build_dir, simulator, config.top_name, verilog,
                          waves=waves is not None) as work:
         stimulus, response = work / "stimulus.json", work / "response.json"
         response.unlink(missing_ok=True)
-        weights = 1 << np.arange(bits.shape[1], dtype=object)
+        weights = 1 << (config.activation_bits * np.arange(bits.shape[1], dtype=object))
         write_atomically(stimulus, json.dumps({
             "images": [int(np.sum(row.astype(object) * weights)) for row in bits],
             "stall": stall, "seed": seed,

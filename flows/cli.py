@@ -16,6 +16,7 @@ from ..hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
 from ..hwgen.designs import PRESETS, parse_design, with_options
 from ..hwgen.errors import AxbnnError
 from ..hwgen.families import require
+from ..hwgen.mac_config import MACConfig
 from ..hwgen.files import check_output_dir, check_output_file
 from ..hwgen.serial_protocol import BAUD
 from ..sim.bnn_predict import DEFAULT_DRAWS
@@ -24,6 +25,7 @@ from ..sim.characterize import DEFAULT_SAMPLES
 from ..sim.count_noise import COUNT_SOURCES
 from ..sim.error_model import PMF_METHODS
 from ..sim.layer_error_model import LAYER_MODEL_SAMPLES, LAYER_MODELS
+from ..sim.mac_train import MACTrainOptions
 from ..sim.mlp_train import RETRAIN_EPOCHS, MLPOptions
 from .front import ADAPTATIONS, DEFAULT_PLANS
 from .progress import progress as show_progress
@@ -131,6 +133,28 @@ def _train_mlp(args):
     print(f"wrote {args.output}: {'-'.join(map(str, model.layers))}, quantised test accuracy "
           f"{model.metadata['test_accuracy']:.2%} with exact products ({len(dataset.y_test)} "
           f"{dataset.name} images)")
+
+
+def _train_mac(args):
+    from ..sim.bnn_data import load_dataset
+    from ..sim.mac_train import train_mac_for
+
+    check_output_file(args.output)
+    engine = with_options(parse_design(args.design), weights=args.weights)
+    require(engine, "train-mac")
+    dataset = load_dataset(args.dataset)
+    hidden = args.hidden if isinstance(args.hidden, tuple) else (args.hidden,)
+    options = MACTrainOptions(hidden=hidden, activation_bits=args.activation_bits,
+                              epochs=args.epochs, seed=args.seed,
+                              learning_rate=args.learning_rate, shift=args.shift)
+    model = train_mac_for(engine, dataset, options)
+    model.save(args.output)
+    line = (f"wrote {args.output}: {'-'.join(map(str, model.layers))}, test accuracy "
+            f"{model.metadata['test_accuracy']:.2%} ({len(dataset.y_test)} {dataset.name} "
+            f"images)")
+    if "engine_test_accuracy" in model.metadata:
+        line += f"; on {engine.name} (bit-exact) {model.metadata['engine_test_accuracy']:.2%}"
+    print(line)
 
 
 def _tune(args):
@@ -263,7 +287,7 @@ def _front(args):
     check_output_dir(args.output)
     config = _bnn_options(args, parse_design(args.design))
     entries = make_front(config, args.output, targets=args.target or ["ice40-up5k"],
-                         plans=args.plan or DEFAULT_PLANS, adaptation=args.adapt,
+                         plans=args.plan, adaptation=args.adapt,
                          epochs=args.epochs, verify=not args.no_verify,
                          simulator=args.sim, cache_dir=args.cache,
                          progress=lambda message: print(message, file=sys.stderr, flush=True))
@@ -418,6 +442,26 @@ def _parser():
     verb.add_argument("-o", "--output", required=True, metavar="MLP.npz")
     verb.set_defaults(run=_train_mlp)
 
+    verb = verbs.add_parser("train-mac", help="train a multi-bit network for a MAC engine "
+                                              "(through its approximate accumulator, if any)")
+    verb.add_argument("design", nargs="?", default="bwnn-digits", metavar="DESIGN",
+                      help="the engine to train for (default bwnn-digits: exact)")
+    verb.add_argument("--dataset", default="digits", metavar="digits|idx:DIR|FILE.npz")
+    verb.add_argument("--hidden", type=_int_list, default=MACTrainOptions.hidden,
+                      metavar="N[,N...]", help="hidden layer sizes (default "
+                                               f"{','.join(map(str, MACTrainOptions.hidden))}; "
+                                               "an approximate engine's are its model's)")
+    verb.add_argument("--activation-bits", type=_positive_int,
+                      default=MACTrainOptions.activation_bits)
+    verb.add_argument("--shift", action="store_true",
+                      help="augment: move training images by up to a pixel every epoch")
+    verb.add_argument("--epochs", type=_positive_int, default=MACTrainOptions.epochs)
+    verb.add_argument("--learning-rate", type=float, default=MACTrainOptions.learning_rate)
+    verb.add_argument("--seed", type=int, default=MACTrainOptions.seed)
+    verb.add_argument("--weights", metavar="MODEL.npz", help="the engine's model")
+    verb.add_argument("-o", "--output", required=True, metavar="MODEL.npz")
+    verb.set_defaults(run=_train_mac)
+
     verb = verbs.add_parser("tune", help="shift a BNN's thresholds to cancel its approximate "
                                          "popcount's bias; write the tuned model")
     verb.add_argument("design", metavar="DESIGN", help="the bnn design to tune for")
@@ -513,13 +557,15 @@ def _parser():
 
     verb = verbs.add_parser("front", help="the exact engine beside approximate ones of the same "
                                           "speed: synthesised, scored bit-exactly, verified")
-    verb.add_argument("design", metavar="DESIGN", help="a bnn engine; its style and folding "
-                                                       "are kept, its popcounts varied")
+    verb.add_argument("design", metavar="DESIGN", help="a bnn or MAC engine; its style and "
+                                                       "folding are kept, its popcounts or "
+                                                       "accumulator adder varied")
     verb.add_argument("--target", action="append", choices=TARGETS,
                       help="repeatable (default ice40-up5k)")
     verb.add_argument("--plan", action="append", metavar="PLAN",
-                      help=f"approximate popcount plan, repeatable (default "
-                           f"{', '.join(DEFAULT_PLANS)})")
+                      help=f"approximate popcount plan or accumulator adder, repeatable "
+                           f"(default for bnn {', '.join(DEFAULT_PLANS)}; for MAC engines "
+                           f"{', '.join(MACConfig.FRONT_PLANS)})")
     verb.add_argument("--adapt", choices=ADAPTATIONS, default="tune",
                       help="the network of an approximate engine: as trained, thresholds "
                            "tuned to its bias (default), or trained through its trees")

@@ -1,54 +1,47 @@
 """The trade, measured: an exact engine beside approximate engines of the same style and speed.
 
 Every engine of the front has the exact engine's layers, styles and folding (so the same cycles
-per image) and differs only in its popcount plans. Its cost comes from real synthesis (``lc`` on
+per image) and differs only in its approximation plans (``config.with_plan``: a BNN's popcount
+plans, a MAC engine's accumulator adder). Its cost comes from real synthesis (``lc`` on
 an FPGA, ``area_nand2`` on ASIC), its accuracy from the bit-exact golden model over the whole
 test split and, with verification, from a cocotb run of its Verilog that must agree on every
 class and score. An approximate engine runs the network adapted to it (:data:`ADAPTATIONS`):
 its hidden thresholds moved by their neurons' mean count error on the training split
 (``tune``, seconds), or the network trained through its compressor trees from the start
 (``train``, a minute on two cores), so the front shows what approximation costs once
-compensated, not the raw damage.
+compensated, not the raw damage. A MAC engine's biases are tuned, or its network trained,
+through its accumulator adder the same way (:mod:`sim.mac_tuning`); the family registry names
+each family's golden model and adaptation.
 """
 
 import json
 from dataclasses import replace
 from pathlib import Path
 
+from ..hwgen.bnn_config import BNNConfig
 from ..hwgen.errors import InputError
-from ..hwgen.families import require
+from ..hwgen.families import load, require
 from ..hwgen.files import write_atomically
 from ..sim.bnn_data import load_dataset
-from ..sim.bnn_infer import infer
-from ..sim.bnn_train import TrainOptions, train
-from ..sim.threshold_tuning import tune_thresholds
+from ..sim.bnn_train import TrainOptions
 from .cache import ResultCache
 from .synth import TARGETS, cost_of, synthesize_cached
 
 __all__ = ["make_front", "DEFAULT_PLANS", "ADAPTATIONS", "FRONT"]
 
 FRONT = "front.json"
-#: Approximate popcount plans put beside the exact engine unless others are asked for.
-DEFAULT_PLANS = ("maj_not-l1", "maj_not-c2", "maj_not-c3", "maj_not")
+#: Approximate popcount plans put beside an exact BNN engine unless others are asked for.
+DEFAULT_PLANS = BNNConfig.FRONT_PLANS
 ADAPTATIONS = ("none", "tune", "train")
 
 
 def _adapted(engine, dataset, adaptation, out_dir, epochs, progress):
-    """``engine`` running its network adapted by ``adaptation``, the model saved in ``out_dir``
-    so that the engine can be rebuilt from the front's files."""
-    if adaptation == "none" or set(engine.popcount) == {"exact"}:
+    """``engine`` running its network adapted by ``adaptation`` (its family's adaptation), the
+    model saved in ``out_dir`` so that the engine can be rebuilt from the front's files."""
+    if adaptation == "none" or engine == engine.exact():
         return engine
-    if adaptation == "tune":
-        model = tune_thresholds(engine, dataset, source="bit_exact")
-    else:
-        metadata = engine.model.metadata
-        options = TrainOptions(epochs=epochs, seed=metadata.get("seed", 0),
-                               learning_rate=metadata.get("learning_rate",
-                                                          TrainOptions.learning_rate)
-                               ).like(engine.model)
-        model, _ = train(dataset, options, engine=engine, injection="bit_exact",
-                         progress=lambda epoch, total, line: progress(f"  {line}")
-                         if epoch == total else None)
+    adapt = load("sim", require(engine, "front").adapt)
+    model = adapt(engine, dataset, adaptation, epochs=epochs, progress=progress)
     path = out_dir / "models" / f"{engine.name}-{adaptation}.npz"
     model.save(path)
     return replace(engine, weights=str(path))
@@ -64,16 +57,19 @@ def _pareto(entries):
     return front
 
 
-def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=DEFAULT_PLANS,
+def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=None,
                adaptation="tune", epochs=TrainOptions.epochs, verify=True,
                simulator="verilator", dataset=None, cache_dir=None, progress=print):
     """Synthesise, score and (with ``verify``) prove the exact engine of ``config`` and one
     approximate engine per plan of ``plans``; write ``front.json``, ``front.md`` and
     ``front.png`` into ``out_dir`` and return the entries. ``dataset`` defaults to the one the
-    model was trained on. Syntheses come from and fill the result cache in ``cache_dir``
-    (:mod:`flows.cache`). Everything is checked before the first file is written."""
-    require(config, "front")
+    model was trained on; ``plans`` the family's ``FRONT_PLANS``. Syntheses come from and fill
+    the result cache in ``cache_dir`` (:mod:`flows.cache`). Everything is checked before the
+    first file is written."""
+    family = require(config, "front")
+    golden = load("sim", family.model)
     exact = config.exact()
+    plans = config.FRONT_PLANS if plans is None else plans
     for target in targets:
         if target not in TARGETS:
             raise InputError(f"Target must be one of {', '.join(TARGETS)}, not {target!r}")
@@ -83,7 +79,7 @@ def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=DEFAULT_PLANS,
     engines = [exact]
     for plan in plans:
         try:
-            engines.append(exact.replace(popcount=plan))
+            engines.append(exact.with_plan(plan))
         except ValueError as error:
             raise InputError(f"Plan {plan!r}: {error}") from None
     if len({engine.name for engine in engines}) != len(engines) or len(engines) < 2:
@@ -105,7 +101,7 @@ def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=DEFAULT_PLANS,
         show(f"{engine.name}: adapt the network ({adaptation}), score the test split")
         built = _adapted(engine, dataset, adaptation, out_dir, epochs, progress)
         bits = built.model.binarize(dataset.x_test)
-        accuracy = float((infer(built, bits)["labels"] == dataset.y_test).mean())
+        accuracy = float((golden(built, bits)["labels"] == dataset.y_test).mean())
         verified = None
         if verify:
             from .bnn_verify import verify_bnn
@@ -121,7 +117,7 @@ def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=DEFAULT_PLANS,
             entries.append({
                 "design": engine.name, "target": target,
                 "style": "+".join(dict.fromkeys(engine.style)),
-                "plans": list(engine.popcount), "network": adaptation
+                "plans": list(engine.plans), "network": adaptation
                 if engine is not exact else "as trained", "weights": str(built.weights),
                 key: figures[key], "cost": figures[key], "fmax_mhz": figures.get("fmax_mhz"),
                 "images_per_second": figures.get("images_per_second"),

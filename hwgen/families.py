@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .bnn_config import BNNConfig
 from .config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig
 from .errors import DesignError
+from .mac_config import MACConfig
 
 __all__ = ["Family", "FAMILIES", "VERBS", "family_of", "family_named", "load", "require"]
 
@@ -27,6 +28,7 @@ VERBS = {
     "behavioural": "--behavioural needs a plain-arithmetic baseline, which engines do not have",
     "predict": "predict needs a bnn engine or an smul8 multiplier",
     "tune": "tune needs a bnn engine",
+    "train-mac": "train-mac needs a MAC engine (bwnn-...)",
     "retrain": "retrain needs bnn engines or smul8 multipliers",
     "classify": "classify needs a bnn engine on a board",
     "front": "front compares whole engines; for arithmetic units use report",
@@ -47,7 +49,9 @@ class Family:
     ``model`` (in :mod:`axbnn.sim`) is the golden model, ``model(config, inputs)``;
     ``behavioural`` (in :mod:`axbnn.hwgen`) gives the statements of the exact
     function as plain arithmetic; ``metrics`` (in :mod:`axbnn.sim`), when set, adds
-    family-specific error metrics to ``characterize``.
+    family-specific error metrics to ``characterize``; ``adapt`` (in :mod:`axbnn.sim`),
+    ``adapt(config, dataset, adaptation, *, epochs, progress)``, gives an approximate engine's
+    network adapted to it for ``front``.
     """
     name: str
     config: type
@@ -58,6 +62,7 @@ class Family:
     presets: tuple
     behavioural: str = None
     metrics: str = None
+    adapt: str = None
 
     def supports(self, verb):
         return verb in self.verbs
@@ -93,7 +98,12 @@ FAMILIES = {family.name: family for family in (
            frozenset({"generate", "verify", "synth", "build", "predict", "tune", "retrain",
                       "classify", "front", "engine options"}),
            ("bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2",
-            "bnn-digits-maj4", "bnn-digits-small-unrolled", "bnn-digits-small-unrolled-maj4")),
+            "bnn-digits-maj4", "bnn-digits-small-unrolled", "bnn-digits-small-unrolled-maj4"),
+           adapt="bnn_adapt:adapt"),
+    Family("mac", MACConfig, "stream", "mac_engine:MACEngine", "mac_infer:infer",
+           frozenset({"generate", "verify", "synth", "front", "train-mac", "engine options"}),
+           ("bwnn-digits", "bwnn-digits-loa-4", "bwnn-digits-maj_not-3"),
+           adapt="mac_tuning:adapt"),
 )}
 _BY_CLASS = {family.config: family for family in FAMILIES.values()}
 

@@ -204,6 +204,23 @@ CASES = [
      "is not a valid .npz file"),
     ("MLP missing", ["predict", "smul8-3330", "--weights", "{tmp}/none.npz"], 2,
      "MLP file {tmp}/none.npz cannot be read: No such file or directory"),
+    # MAC engines: a weight file of another family, an option the family cannot take.
+    ("bwnn engine on a BNN model", ["generate", "bwnn-digits", "--weights",
+                                    str(ROOT / "hwgen/models/digits.npz"), "-o", "{tmp}/out"],
+     2, "is not a MAC engine's model (it has no product: a BNN or MLP file?)"),
+    ("bnn engine on a bwnn model", ["generate", "bnn-digits", "--weights",
+                                    str(ROOT / "hwgen/models/bwnn-digits.npz"), "-o",
+                                    "{tmp}/out"], 2,
+     "weights0 must be a uint8 array of shape (64, 8), not int8 of shape (64, 64)"),
+    ("bwnn adder wider than its accumulator", ["generate", "bwnn-digits-loa-13", "-o",
+                                              "{tmp}/out"], 2,
+     "bwnn-digits-loa-13: MAC adder loa-13: its approximate bits must be from 1 to below "
+     "layer 1's 13-bit accumulator"),
+    ("bwnn with a popcount plan", ["generate", "bwnn-digits", "--popcount", "maj_not", "-o",
+                                   "{tmp}/out"], 2,
+     "bwnn-digits takes no popcount option; its family's are pe, simd, weights"),
+    ("train-mac for a bnn engine", ["train-mac", "bnn-digits", "-o", "{tmp}/m.npz"], 2,
+     "bnn-digits: train-mac needs a MAC engine (bwnn-...)"),
     # Labels beyond the classes.
     ("test label no training label has", ["train", "--dataset", "{tmp}/test_label_unseen.npz",
                                           "-o", "{tmp}/m.npz"], 2,

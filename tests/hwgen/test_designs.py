@@ -31,7 +31,8 @@ def test_names_map_to_parameters():
 
 @pytest.mark.parametrize("name, message", [
     ("mult8-3330", r"^Design must be a name starting with one of fa, popcount, xnorpop, mul8, "
-                   r"smul8, add, bnn \(see 'axbnn presets'\) or a \.toml file, not 'mult8-3330'$"),
+                   r"smul8, add, bnn, bwnn \(see 'axbnn presets'\) or a \.toml file, "
+                   r"not 'mult8-3330'$"),
     ("popcount-64", r"^Design name must look like "
                     r"popcount-<N>-<fa>\[-c<k>\|-l<L>\]\[-<tree>\]\[-p<k>\] or "
                     r"<counter>\[-p<k>\], not 'popcount-64'$"),
@@ -68,7 +69,7 @@ def test_toml_weights_are_found_beside_the_toml_file(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("text, message", [
-    ('family = "mul"\n', r"family must be one of fa, popcount, mul8, add, bnn, not 'mul'$"),
+    ('family = "mul"\n', r"family must be one of fa, popcount, mul8, add, bnn, mac, not 'mul'$"),
     ('family = "add"\nwidth = 8\nbits = 3\n', r"add keys must be among width, kind, "
                                               r"approx_bits, not 'bits'$"),
     ('family = "add"\nwidth = "8"\n', r"Adder width must be an integer, not '8'$"),
