@@ -39,6 +39,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import plots
 from ..hwgen.designs import config_class, design_from_dict, parse_design
 from ..hwgen.errors import AxbnnError, FlowError, InputError
 from ..hwgen.families import family_of, require
@@ -508,37 +509,19 @@ def _markdown(target, entries, failed):
 
 
 def _plot(target, entries, path):
-    """A panel per group: cost against score, numbered points named in the legend (labels never
-    overlap), the front as a step line."""
-    import io
-
-    import matplotlib
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
+    """A panel per group: cost against score, the front as a step line (:mod:`flows.plots`)."""
     groups = list(dict.fromkeys(entry["group"] for entry in entries)) or ["(no point)"]
     columns = min(len(groups), 3)
-    rows = -(-len(groups) // columns)
-    figure, axes = pyplot.subplots(rows, columns, squeeze=False,
-                                   figsize=(6.5 * columns, 4.8 * rows))
+    figure, axes = plots.figure(-(-len(groups) // columns), columns, width=6.5, height=4.8)
     for axis in axes.flat[len(groups):]:
         axis.set_visible(False)
     for axis, group in zip(axes.flat, groups):
         members = [entry for entry in entries if entry["group"] == group]
-        for number, entry in enumerate(members, 1):
-            axis.scatter(entry["cost"], entry["score"], s=30, zorder=3,
-                         color="C3" if entry["on_front"] else "C0")
-            axis.annotate(str(number), (entry["cost"], entry["score"]),
-                          textcoords="offset points", xytext=(4, 3), fontsize=8)
-            axis.plot([], [], " ", label=f"{number}: {entry['design']}")
-        front = sorted((entry["cost"], entry["score"]) for entry in members if entry["on_front"])
-        axis.step([cost for cost, _ in front], [score for _, score in front], where="post",
-                  color="C3", label="Pareto front")
+        plots.numbered_points(axis, [(entry["cost"], entry["score"], entry["design"],
+                                      entry["on_front"]) for entry in members])
+        plots.front_line(axis, [(entry["cost"], entry["score"]) for entry in members
+                                if entry["on_front"]], label="Pareto front")
         axis.set(title=f"{group} on {target}", xlabel=cost_of(target)[1],
                  ylabel=_score_label(members[0]) if members else "")
         axis.legend(fontsize=6, loc="best")
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
-    pyplot.close(figure)
-    write_atomically(path, buffer.getvalue())
+    plots.save(figure, path)

@@ -18,10 +18,11 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from . import plots
 from ..hwgen.bnn_config import BNNConfig
 from ..hwgen.errors import InputError
 from ..hwgen.families import load, require
-from ..hwgen.files import write_atomically
+from ..hwgen.files import refuse_links, write_atomically
 from ..sim.bnn_data import load_dataset
 from ..sim.bnn_train import TrainOptions
 from .cache import ResultCache
@@ -85,10 +86,11 @@ def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=None,
     if len({engine.name for engine in engines}) != len(engines) or len(engines) < 2:
         raise InputError(f"Plans must name one or more approximate popcounts, each once, not "
                          f"{', '.join(plans) or 'none'}")
+    out_dir = Path(out_dir)
+    refuse_links(out_dir)  # a linked models/ would take the adapted networks elsewhere
     dataset = dataset or load_dataset(exact.model.metadata.get("dataset", "digits"))
     cache = ResultCache(cache_dir)
 
-    out_dir = Path(out_dir)
     entries, steps = [], len(engines) * (len(targets) + 1 + verify)
     step = 0
 
@@ -157,33 +159,16 @@ def to_markdown(entries, targets):
 
 
 def plot_front(entries, targets, path):
-    """Cost against accuracy per target, the front as a step line. Points carry numbers and
-    the legend names them, so labels never overlap however close the engines lie."""
-    import io
-
-    import matplotlib
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
-    figure, axes = pyplot.subplots(1, len(targets), squeeze=False,
-                                   figsize=(6.5 * len(targets), 4.5))
+    """Cost against accuracy per target, the front as a step line (:mod:`flows.plots`)."""
+    figure, axes = plots.figure(1, len(targets), width=6.5)
     for axis, target in zip(axes[0], targets):
         rows = [entry for entry in entries if entry["target"] == target]
-        for number, entry in enumerate(rows, 1):
-            axis.scatter(entry["cost"], 100 * entry["accuracy"], s=36,
-                         color="C3" if entry["on_front"] else "C0", zorder=3)
-            axis.annotate(str(number), (entry["cost"], 100 * entry["accuracy"]),
-                          textcoords="offset points", xytext=(5, 4), fontsize=8)
-            axis.plot([], [], " ", label=f"{number}: {entry['design']} ({entry['network']})")
-        front = sorted((entry["cost"], 100 * entry["accuracy"]) for entry in rows
-                       if entry["on_front"])
-        axis.step([cost for cost, _ in front], [accuracy for _, accuracy in front],
-                  where="post", color="C3", label="front")
+        plots.numbered_points(axis, [(entry["cost"], 100 * entry["accuracy"],
+                                      f"{entry['design']} ({entry['network']})",
+                                      entry["on_front"]) for entry in rows])
+        plots.front_line(axis, [(entry["cost"], 100 * entry["accuracy"]) for entry in rows
+                                if entry["on_front"]])
         axis.set(title=f"engines on {target}", xlabel=cost_of(target)[1],
                  ylabel="test accuracy (%, bit-exact)")
         axis.legend(fontsize=7, loc="lower right")
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
-    pyplot.close(figure)
-    write_atomically(path, buffer.getvalue())
+    plots.save(figure, path)

@@ -317,6 +317,17 @@ def test_generate_does_not_write_through_a_planted_link(tmp_path, capsys):
     assert "module fa_exact" in (tmp_path / "g" / "fa_exact.v").read_text()
 
 
+def test_front_does_not_save_networks_through_a_linked_models_directory(tmp_path, capsys):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "f").mkdir()
+    (tmp_path / "f" / "models").symlink_to(tmp_path / "elsewhere")
+    assert main(["front", "bnn-digits-small", "--plan", "maj4", "-o", str(tmp_path / "f")]) == 2
+    assert capsys.readouterr().err == (
+        f"axbnn: error: Output directory '{tmp_path / 'f'}' holds symbolic links (models); "
+        f"axbnn does not write through links in its outputs\n")
+    assert not list((tmp_path / "elsewhere").iterdir())
+
+
 _WRITERS = ("write_text(", "write_bytes(", 'open("w', "open('w", '.open("wb', "savefig(path",
             "np.save(", "np.savez(", "np.savez_compressed(file")
 
