@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -102,6 +103,8 @@ def run_cocotb(verilog, top, *, simulator, work, test_module, extra_env, seed=0,
     prepare_simulator(simulator)  # a missing simulator is a FlowError before anything is written
     source = work / f"{top}.v"
     if not source.exists() or source.read_text() != verilog:  # same text: keep the build
+        print(f"{simulator}: building {top} (seconds to a minute, once while its Verilog is "
+              f"unchanged)", file=sys.stderr, flush=True)
         write_atomically(source, verilog)
     runner = _runner(simulator)
     build_log, test_log = work / "build.log", work / "test.log"

@@ -7,6 +7,7 @@ seeded, a second or two) through a layer error model of the multiplier
 (:mod:`sim.layer_error_model`).
 """
 
+import sys
 import time
 
 from ..hwgen.designs import with_options
@@ -76,7 +77,10 @@ def predict_mlp(config, *, weights=None, dataset=None, check=False, draws=DEFAUL
     model = load_mlp(weights) if weights else None
     data = load_dataset(dataset or (model.metadata.get("dataset", "digits") if model
                                     else "digits"))
-    model = model or train_float(data, MLPOptions(seed=seed))
+    if model is None:
+        print("predict: no --weights, so an 8-bit MLP is trained in float first (about a "
+              "minute)", file=sys.stderr, flush=True)
+        model = train_float(data, MLPOptions(seed=seed))
     if model.layers[0] != data.n_features:
         raise DesignError(f"MLP {weights} takes {model.layers[0]} features, but {data.name} "
                           f"has {data.n_features}")
