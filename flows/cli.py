@@ -28,7 +28,7 @@ from ..sim.layer_error_model import LAYER_MODEL_SAMPLES, LAYER_MODELS
 from ..sim.mac_train import MACTrainOptions
 from ..sim.mlp_train import RETRAIN_EPOCHS, MLPOptions
 from .front import ADAPTATIONS, DEFAULT_PLANS
-from .progress import progress as show_progress
+from .progress import progress as show_progress, status
 from .synth import TARGETS
 from .verify import DEFAULT_VECTORS
 
@@ -98,10 +98,7 @@ def _train(args):
     dataset = load_dataset(args.dataset)
 
     def progress(epoch, epochs, line):
-        width = 30
-        done = width * epoch // epochs
-        print(f"\r[{'#' * done}{'.' * (width - done)}] {line}", file=sys.stderr, flush=True,
-              end="\n" if epoch == epochs or args.verbose else "")
+        status(f"[{epoch}/{epochs}] {line}", epoch == epochs or args.verbose)
 
     options = TrainOptions(layers=args.layers, epochs=args.epochs, seed=args.seed,
                            learning_rate=args.learning_rate, input_levels=args.levels,
@@ -182,12 +179,9 @@ def _tune(args):
 def _retrain(args):
     from .retrain import DEFAULT_DESIGNS, make_retrain_report
 
-    def progress(line, done):
-        print(f"\r{line}", end="\n" if done else "", file=sys.stderr, flush=True)
-
     make_retrain_report(args.designs or DEFAULT_DESIGNS, args.output, dataset=args.dataset,
                         bnn_epochs=args.bnn_epochs, mlp_epochs=args.mlp_epochs,
-                        samples=args.samples, progress=progress)
+                        samples=args.samples, progress=status)
     print(f"wrote {args.output}/retrain.json, retrain.md and retrain.png")
 
 

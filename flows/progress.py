@@ -5,7 +5,7 @@ A log gets no carriage returns or redrawn bars: one line at each tenth of the wo
 
 import sys
 
-__all__ = ["progress"]
+__all__ = ["progress", "status"]
 
 
 def progress(label, *, unit="it", stream=None):
@@ -39,3 +39,13 @@ def progress(label, *, unit="it", stream=None):
             shown = tenth
             print(f"{label}: {done}/{total} {unit}", file=stream, flush=True)
     return report
+
+
+def status(line, done, *, stream=None):
+    """Show ``line``, a step's state: redrawn in place on a terminal until ``done``; in a log
+    only the finished line, since a log keeps every carriage return."""
+    stream = stream or sys.stderr
+    if stream.isatty():
+        print(f"\r\x1b[K{line}", end="\n" if done else "", file=stream, flush=True)
+    elif done:
+        print(line, file=stream, flush=True)

@@ -2,7 +2,7 @@
 
 import io
 
-from axbnn.flows.progress import progress
+from axbnn.flows.progress import progress, status
 
 
 def test_a_log_gets_a_line_per_tenth():
@@ -27,3 +27,10 @@ def test_a_terminal_gets_a_bar():
     for done in range(1, 11):
         report(done, 10)
     assert "\x1b[" in screen.getvalue() and "10/10" in screen.getvalue()
+
+
+def test_a_status_line_reaches_a_log_only_when_done():
+    log = io.StringIO()
+    for epoch in range(1, 4):
+        status(f"epoch {epoch}/3", epoch == 3, stream=log)
+    assert log.getvalue() == "epoch 3/3\n"
