@@ -1,11 +1,11 @@
 """Bitstreams through amaranth-boards and the YoWASP tools, optionally programmed."""
 
 import json
+import logging
 import os
 import re
 import shutil
 import subprocess
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,8 @@ from ..sim.bist import bnn_signature, signature
 from .tools import TOOLS, first_run_notice
 
 __all__ = ["build_bitstream", "Build"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,7 @@ def build_bitstream(config, board_name, out_dir, *, cycles=DEFAULT_CYCLES, image
     for tool in _FAMILY_TOOLS[platform.family]:
         notice = first_run_notice(tool)
         if notice:
-            print(notice, file=sys.stderr, flush=True)
+            logger.info(notice)
     with _environment(board, program):
         try:
             platform.build(top, name="top", build_dir=out_dir, do_program=program,

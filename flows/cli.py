@@ -8,8 +8,10 @@ verification that finds mismatches exits 1 too. Verbs check what a design's fami
 
 import argparse
 import json
+import logging
 import os
 import sys
+from contextlib import contextmanager
 
 from .. import __version__
 from ..hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
@@ -34,6 +36,8 @@ from .verify import DEFAULT_VECTORS
 
 __all__ = ["main"]
 
+logger = logging.getLogger("axbnn")
+
 
 def _positive_int(text):
     try:
@@ -43,6 +47,11 @@ def _positive_int(text):
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, not {text!r}")
     return value
+
+
+def _bar(args, label, unit):
+    """A progress bar for a long step, or none with ``-q``."""
+    return show_progress(label, unit=unit) if args.verbosity >= 0 else None
 
 
 def _presets(args):
@@ -98,7 +107,8 @@ def _train(args):
     dataset = load_dataset(args.dataset)
 
     def progress(epoch, epochs, line):
-        status(f"[{epoch}/{epochs}] {line}", epoch == epochs or args.verbose)
+        if args.verbosity >= 0:
+            status(f"[{epoch}/{epochs}] {line}", epoch == epochs or args.verbose)
 
     options = TrainOptions(layers=args.layers, epochs=args.epochs, seed=args.seed,
                            learning_rate=args.learning_rate, input_levels=args.levels,
@@ -181,7 +191,8 @@ def _retrain(args):
 
     make_retrain_report(args.designs or DEFAULT_DESIGNS, args.output, dataset=args.dataset,
                         bnn_epochs=args.bnn_epochs, mlp_epochs=args.mlp_epochs,
-                        samples=args.samples, progress=status)
+                        samples=args.samples,
+                        progress=status if args.verbosity >= 0 else lambda line, done: None)
     print(f"wrote {args.output}/retrain.json, retrain.md and retrain.png")
 
 
@@ -218,8 +229,7 @@ def _characterize(args):
     from ..sim.characterize import characterize
 
     config = parse_design(args.design)
-    progress = None if args.json else show_progress(f"characterize {config.name}",
-                                                    unit="samples")
+    progress = None if args.json else _bar(args, f"characterize {config.name}", "samples")
     result = characterize(config, samples=args.samples, seed=args.seed, progress=progress)
     if args.json:
         print(json.dumps(result))
@@ -236,7 +246,7 @@ def _verify(args):
                     seed=args.seed, build_dir=args.build_dir, waves=args.waves)
     print(result.summary())
     if args.waves:
-        print(f"waveform of the run in {args.waves}", file=sys.stderr)
+        logger.info(f"waveform of the run in {args.waves}")
     if not result.ok:
         print("FAILED; first mismatches:", file=sys.stderr)
         for mismatch in result.mismatches:
@@ -254,13 +264,13 @@ def _synth(args):
     name = behavioural_name(config) if args.behavioural else config.name
     output = args.output or f"build/synth/{name}-{args.target}"
     report = synthesize(config, args.target, output, behavioural=args.behavioural,
-                        progress=lambda message: print(message, file=sys.stderr, flush=True))
+                        progress=logger.info)
     if args.json:
         print(json.dumps(report))
         return
     for key, value in report.items():
         print(f"{key:22s} {_format_metric(value)}")
-    print(f"(files in {output})", file=sys.stderr)
+    logger.info(f"(files in {output})")
 
 
 def _report(args):
@@ -268,7 +278,7 @@ def _report(args):
 
     make_report(args.designs or DEFAULT_DESIGNS, args.target or ["ice40-up5k"], args.output,
                 cache_dir=args.cache,
-                progress=lambda message: print(message, file=sys.stderr, flush=True))
+                progress=logger.info)
     print(f"wrote {args.output}/report.json, report.md and pareto.png")
 
 
@@ -284,7 +294,7 @@ def _front(args):
                          plans=args.plan, adaptation=args.adapt,
                          epochs=args.epochs, verify=not args.no_verify,
                          simulator=args.sim, cache_dir=args.cache,
-                         progress=lambda message: print(message, file=sys.stderr, flush=True))
+                         progress=logger.info)
     for entry in entries:
         print(f"{entry['target']:11s} {entry['design']:28s} {entry['cost']:>8} "
               f"({entry['cost_vs_exact']:.2f}x) {entry['accuracy']:.2%} "
@@ -350,8 +360,7 @@ def _classify(args):
         dataset = dataset.head(args.images)
     with open_port(args.port, args.baud) as port:
         result = board_accuracy(config, port, dataset, baud=args.baud,
-                                progress=show_progress(f"{config.name} on {args.port}",
-                                                       unit="images"))
+                                progress=_bar(args, f"{config.name} on {args.port}", "images"))
     if args.json:
         print(json.dumps(result))
     else:
@@ -388,6 +397,11 @@ def _parser():
                                   "verify, synthesise. DESIGN is a preset name (see 'presets') "
                                   "or a .toml file.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=-1,
+                          default=0, help="only results and errors: no progress or notices")
+    loudness.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=1,
+                          help="also every tool command as it runs")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
     verb = verbs.add_parser("presets", help="list the built-in designs")
@@ -632,11 +646,29 @@ def _parser():
     return parser
 
 
+@contextmanager
+def _shown_log(verbosity):
+    """Progress and notices of every module of axbnn to stderr while a command runs, as loud as
+    ``-q``/``-v`` say; the logger is left as it was found (a library caller's, or a test's)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("axbnn")
+    saved = logger.handlers[:], logger.propagate, logger.level
+    logger.handlers[:], logger.propagate = [handler], False
+    logger.setLevel({-1: logging.WARNING, 0: logging.INFO, 1: logging.DEBUG}[verbosity])
+    try:
+        yield
+    finally:
+        logger.handlers[:], logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
+
+
 def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return args.run(args) or 0
+        with _shown_log(args.verbosity):
+            return args.run(args) or 0
     except AxbnnError as error:
         print(f"axbnn: error: {error}", file=sys.stderr)
         return error.exit_status

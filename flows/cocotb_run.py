@@ -8,10 +8,10 @@ in the user's cache directory, one per simulator, top and Verilog text.
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +23,8 @@ from ..hwgen.files import check_output_dir, refuse_links, write_atomically
 from .simulators import prepare_simulator
 
 __all__ = ["run_cocotb", "read_response", "log_tail", "build_directory", "BUILD_CACHE"]
+
+logger = logging.getLogger(__name__)
 
 #: Where builds go by default; ``AXBNN_BUILD_CACHE`` moves it.
 BUILD_CACHE = Path(platformdirs.user_cache_dir("axbnn")) / "builds"
@@ -103,8 +105,8 @@ def run_cocotb(verilog, top, *, simulator, work, test_module, extra_env, seed=0,
     prepare_simulator(simulator)  # a missing simulator is a FlowError before anything is written
     source = work / f"{top}.v"
     if not source.exists() or source.read_text() != verilog:  # same text: keep the build
-        print(f"{simulator}: building {top} (seconds to a minute, once while its Verilog is "
-              f"unchanged)", file=sys.stderr, flush=True)
+        logger.info(f"{simulator}: building {top} (seconds to a minute, once while its Verilog is "
+                 f"unchanged)")
         write_atomically(source, verilog)
     runner = _runner(simulator)
     build_log, test_log = work / "build.log", work / "test.log"

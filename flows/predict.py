@@ -7,7 +7,7 @@ seeded, a second or two) through a layer error model of the multiplier
 (:mod:`sim.layer_error_model`).
 """
 
-import sys
+import logging
 import time
 
 from ..hwgen.designs import with_options
@@ -25,6 +25,8 @@ from ..sim.quant_mlp import accuracy as mlp_accuracy
 from ..sim.quant_mlp import load_mlp, table_products
 
 __all__ = ["predict_design", "predict", "predict_mlp"]
+
+logger = logging.getLogger(__name__)
 
 
 def predict_design(config, *, weights=None, dataset=None, check=False, draws=DEFAULT_DRAWS,
@@ -78,8 +80,8 @@ def predict_mlp(config, *, weights=None, dataset=None, check=False, draws=DEFAUL
     data = load_dataset(dataset or (model.metadata.get("dataset", "digits") if model
                                     else "digits"))
     if model is None:
-        print("predict: no --weights, so an 8-bit MLP is trained in float first (about a "
-              "minute)", file=sys.stderr, flush=True)
+        logger.info("predict: no --weights, so an 8-bit MLP is trained in float first (about a "
+                 "minute)")
         model = train_float(data, MLPOptions(seed=seed))
     if model.layers[0] != data.n_features:
         raise DesignError(f"MLP {weights} takes {model.layers[0]} features, but {data.name} "

@@ -21,9 +21,9 @@ iCE40 logic cells, a LUT4, a carry and a flip-flop to a cell; ECP5 LUT4s, two to
 """
 
 import json
+import logging
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -36,6 +36,8 @@ from .packing import unit_cells
 from .tools import first_run_notice, resolve_tool
 
 __all__ = ["FPGATarget", "FPGA_TARGETS", "TARGETS", "synthesize", "synthesize_cached", "REPORT"]
+
+logger = logging.getLogger(__name__)
 
 REPORT = "synth.json"
 # Generic cells for the ASIC estimate: Yosys gate type -> (cell name, area in um^2). Areas are
@@ -123,7 +125,8 @@ def run_tool(tool, arguments, *, cwd, log, expected):
     command, _ = resolve_tool(tool)
     notice = first_run_notice(tool)
     if notice:
-        print(notice, file=sys.stderr, flush=True)
+        logger.info(notice)
+    logger.debug(" ".join([command, *arguments]))
     for path in expected:
         (cwd / path).unlink(missing_ok=True)
     started = time.perf_counter()

@@ -88,6 +88,22 @@ def test_verify_bnn(capsys, tmp_path):
     assert code == 2 and err.startswith("axbnn: error: --exhaustive does not apply to bnn-digits")
 
 
+def test_quiet_shows_results_only(capsys):
+    code, out, err = run(capsys, "-q", "characterize", "popcount-64-maj_not", "--samples", "20000")
+    assert code == 0 and "monte_carlo" in out and err == ""
+
+
+@pytest.mark.slow
+@pytest.mark.tool("yosys")
+def test_verbose_shows_every_tool_command(capsys, tmp_path):
+    code, _, err = run(capsys, "-v", "synth", "fa-exact", "--target", "asic",
+                       "-o", str(tmp_path / "s"))
+    assert code == 0 and "yosys: abc onto generic cells\n" in err
+    assert any(line.endswith("yosys -q -l fa_exact.rpt fa_exact.ys") for line in err.splitlines())
+    code, _, err = run(capsys, "synth", "fa-exact", "--target", "asic", "-o", str(tmp_path / "t"))
+    assert code == 0 and "fa_exact.ys" not in err  # commands only with -v
+
+
 def test_doctor(capsys):
     code, out, _ = run(capsys, "doctor")
     tools = [line.split()[0] for line in out.splitlines()]
