@@ -18,6 +18,7 @@ import pytest
 
 from axbnn.flows.cache import ResultCache
 from axbnn.flows.explore import _jobs_of, explore, load_space
+from axbnn.flows.explore_benchmark import comparable
 
 pytestmark = [pytest.mark.slow, pytest.mark.tool("yosys")]
 
@@ -101,21 +102,12 @@ class _Silent:
         pass
 
 
-def _comparable(records):
-    """Records without what differs between two runs of the same space: tool times and
-    whether a result came from the cache."""
-    kept = [{**record, "cached": None, "synth": {key: value for key, value in
-                                                 record["synth"].items() if key != "seconds"}}
-            for record in records]
-    return sorted(kept, key=lambda record: record["design"])
-
-
 def test_cluster_run_equals_serial_run(cluster, space, serial, tmp_path):
     address, _ = cluster
     records = explore(space, tmp_path / "out", scheduler=address, cache_dir=tmp_path / "cache",
                       progress=_Silent())
     assert len(records) == POINTS and not any(record["error"] for record in records)
-    assert _comparable(records) == _comparable(serial)
+    assert comparable(records) == comparable(serial)
     assert (tmp_path / "out" / "asic" / "front.json").is_file()
 
 
@@ -139,7 +131,7 @@ def test_killed_worker_loses_no_point(cluster, space, serial, tmp_path):
     records = explore(space, tmp_path / "out", scheduler=address, cache_dir=tmp_path / "cache",
                       progress=killer)
     assert workers[0].returncode == -signal.SIGKILL and killer.after_kill == POINTS - 1
-    assert _comparable(records) == _comparable(serial)
+    assert comparable(records) == comparable(serial)
 
 
 def test_killed_explorer_leaves_only_missing_points(cluster, space, serial, tmp_path):
@@ -168,7 +160,7 @@ def test_killed_explorer_leaves_only_missing_points(cluster, space, serial, tmp_
 
     records = explore(space, out, scheduler=address, cache_dir=cache_dir, progress=_Silent())
     assert {record["design"] for record in records if not record["cached"]} == missing
-    assert _comparable(records) == _comparable(serial)
+    assert comparable(records) == comparable(serial)
     jobs = {job.key for point in points
             for job in _jobs_of(cache, point.config, ["asic"], False)["asic"]}
     # Whole entries only: a write the kill cut short is at most a hidden .partial file.
