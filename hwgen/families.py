@@ -11,7 +11,8 @@ import importlib
 from dataclasses import dataclass
 
 from .bnn_config import BNNConfig
-from .config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig
+from .config import (AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig,
+                     ProductMultiplierConfig)
 from .errors import DesignError
 
 __all__ = ["Family", "FAMILIES", "VERBS", "family_of", "family_named", "load", "require"]
@@ -86,6 +87,9 @@ FAMILIES = {family.name: family for family in (
            ("mul8-0000", "mul8-1110", "mul8-2220", "mul8-3330", "mul8-3300", "mul8-2200",
             "mul8-1111", "mul8-2222", "mul8-3333", "smul8-0000", "smul8-3330", "smul8-2220"),
            behavioural="behavioural:multiplier", metrics="multiplier:extra_metrics"),
+    Family("umul8", ProductMultiplierConfig, "ports", "product_multiplier:product_multiplier",
+           "product_multiplier:evaluate", _UNIT_VERBS, ("umul8-exact", "smmul8-exact"),
+           behavioural="behavioural:multiplier", metrics="product_multiplier:extra_metrics"),
     Family("add", AdderConfig, "ports", "adder:ApproxAdder", "adder:evaluate", _UNIT_VERBS,
            ("add-16-ripple", "add-16-loa-4", "add-16-maj_not-4", "add-16-axa3-4"),
            behavioural="behavioural:adder"),
