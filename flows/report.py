@@ -40,15 +40,17 @@ def _change(value, baseline):
     return round(value / baseline - 1, 4) if value and baseline else None
 
 
-def make_report(designs, targets, out_dir, *, progress=print):
+def make_report(designs, targets, out_dir, *, externals=(), progress=print):
     """Synthesise and characterise ``designs`` for ``targets``; write and return the rows.
 
     Each design's exact counterpart and that counterpart's behavioural baseline (Yosys' own
-    ``a * b`` or tree of ``+``) are synthesised too and get rows of their own.
+    ``a * b`` or tree of ``+``) are synthesised too and get rows of their own. ``externals``
+    are multipliers from elsewhere (:func:`flows.external.load_externals`), compared with
+    axbnn's exact multiplier.
     """
     from ..hwgen.behavioural import behavioural_name
 
-    configs = [parse_design(design) for design in designs]
+    configs = [parse_design(design) for design in designs] + list(externals)
     for config in configs:
         require(config, "report")
     out_dir = Path(out_dir)

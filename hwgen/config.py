@@ -58,6 +58,8 @@ class _Design:
     family = None
     #: Clock cycles from inputs to outputs; 0 for a combinational unit (no clock, no reset).
     latency = 0
+    #: Verilog files of modules the generated top instantiates, read beside it.
+    verilog_files = ()
     #: Logic cells the design needs at the least, to refuse a target it cannot fit before
     #: synthesis; 0 where no cheap bound is known.
     least_cells = 0

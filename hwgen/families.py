@@ -14,6 +14,7 @@ from .bnn_config import BNNConfig
 from .config import (AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig,
                      ProductMultiplierConfig)
 from .errors import DesignError
+from .external_config import ExternalMultiplierConfig
 
 __all__ = ["Family", "FAMILIES", "VERBS", "family_of", "family_named", "load", "require"]
 
@@ -90,6 +91,9 @@ FAMILIES = {family.name: family for family in (
     Family("umul8", ProductMultiplierConfig, "ports", "product_multiplier:product_multiplier",
            "product_multiplier:evaluate", _UNIT_VERBS, ("umul8-exact", "smmul8-exact"),
            behavioural="behavioural:multiplier", metrics="product_multiplier:extra_metrics"),
+    Family("external", ExternalMultiplierConfig, "ports", "external_multiplier:ExternalMultiplier",
+           "external_multiplier:evaluate", frozenset({"synth", "report", "characterize"}), (),
+           behavioural="behavioural:multiplier"),
     Family("add", AdderConfig, "ports", "adder:ApproxAdder", "adder:evaluate", _UNIT_VERBS,
            ("add-16-ripple", "add-16-loa-4", "add-16-maj_not-4", "add-16-axa3-4"),
            behavioural="behavioural:adder"),
