@@ -22,7 +22,8 @@ import numpy as np
 from ..hwgen.config import ProductMultiplierConfig
 from ..hwgen.fa_variants import APPROXIMATE_FA_VARIANTS
 from ..hwgen.files import check_output_dir, write_atomically
-from ..sim.characterize import characterize
+from ..sim.metrics import error_metrics
+from ..sim.product_multiplier import multiply
 from .synth import REPORT, cost_of, synthesize
 
 __all__ = ["random_plan", "estimated_cells", "pareto_front", "search"]
@@ -86,9 +87,11 @@ def search(targets, out_dir, *, samples=1500, seed=0, slack=3, max_mred=0.15, pr
     trees = ("chain", "dadda") if any(not t.startswith("ice40") for t in targets) else ("chain",)
     configs = {ProductMultiplierConfig(), ProductMultiplierConfig(tree="dadda")}
     configs |= {random_plan(rng, trees) for _ in range(samples)}
+    a, b = np.divmod(np.arange(1 << 16), 256)
     errors = {}
     for index, config in enumerate(sorted(configs, key=lambda c: c.name), 1):
-        errors[config] = {key: characterize(config)[key] for key in _ERRORS}
+        measured = error_metrics(multiply(a, b, plan=config.plan), a * b)
+        errors[config] = {key: measured[key] for key in _ERRORS}
         if index % 200 == 0:
             progress(f"characterised {index} of {len(configs)}")
     points = [(errors[c]["mred"], estimated_cells(c), c.name, c) for c in configs

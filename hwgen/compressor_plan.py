@@ -159,8 +159,9 @@ class _Builder:
         outputs, carry, chain = [], [], []
         for column, bits in enumerate(operands, base):
             bits = list(bits) + carry
-            if len(bits) == 1:
-                outputs.append(bits[0])
+            if len(bits) <= 1:
+                # A column of one bit passes it on; an empty one (a matrix word's gap) is 0.
+                outputs.append(bits[0] if bits else self.constant(0))
                 carry = []
                 self._end_chain(chain)
                 chain = []
