@@ -274,11 +274,14 @@ def _synth(args):
 
 
 def _report(args):
+    from .external import load_externals
     from .report import DEFAULT_DESIGNS, make_report
 
-    make_report(args.designs or DEFAULT_DESIGNS, args.target or ["ice40-up5k"], args.output,
-                cache_dir=args.cache,
-                progress=logger.info)
+    externals = load_externals(args.external or [], args.top or [], args.ports, args.output,
+                               simulator=args.sim)
+    designs = args.designs or ([] if externals else DEFAULT_DESIGNS)
+    make_report(designs, args.target or ["ice40-up5k"], args.output, externals=externals,
+                cache_dir=args.cache, progress=logger.info)
     print(f"wrote {args.output}/report.json, report.md and pareto.png")
 
 
@@ -559,6 +562,15 @@ def _parser():
                       help="default: every mul8 preset and the popcount-256 plans")
     verb.add_argument("--target", action="append", choices=TARGETS,
                       help="repeatable (default ice40-up5k)")
+    verb.add_argument("--external", action="append", metavar="FILE.v",
+                      help="an 8x8 unsigned multiplier from elsewhere, synthesised and simulated "
+                           "exhaustively beside the designs (repeatable)")
+    verb.add_argument("--top", action="append", metavar="NAME",
+                      help="its module, one per --external (default: the file's stem)")
+    verb.add_argument("--ports", default="a,b,p", metavar="A,B,P",
+                      help="names of its two 8-bit inputs and 16-bit output (default a,b,p)")
+    verb.add_argument("--sim", choices=("verilator", "icarus"), default="verilator",
+                      help="simulator of the external multipliers (default verilator)")
     verb.add_argument("-o", "--output", required=True, metavar="DIR")
     _add_cache_option(verb)
     verb.set_defaults(run=_report)

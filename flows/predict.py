@@ -20,7 +20,7 @@ from ..sim.bnn_predict import (DEFAULT_DRAWS, MAX_DRAWS, count_tables, flip_prob
                                 predict_accuracy)
 from ..sim.checks import check_count
 from ..sim.mlp_train import MLPOptions, train_float
-from ..sim.multiplier import product_table
+from ..sim.units import product_table
 from ..sim.quant_mlp import accuracy as mlp_accuracy
 from ..sim.quant_mlp import load_mlp, table_products
 
@@ -87,7 +87,7 @@ def predict_mlp(config, *, weights=None, dataset=None, check=False, draws=DEFAUL
         raise DesignError(f"MLP {weights} takes {model.layers[0]} features, but {data.name} "
                           f"has {data.n_features}")
     data.check_classes(model.layers[-1], f"MLP {weights}")
-    table = product_table(config.blocks, signed=True)
+    table = product_table(config.replace(signed=True))
     start = time.perf_counter()
     errors = layer_error_model.measure(
         model, data.x_train[:layer_error_model.LAYER_MODEL_SAMPLES], table, kind=kind)

@@ -41,17 +41,19 @@ def _change(value, baseline):
     return round(value / baseline - 1, 4) if value and baseline else None
 
 
-def make_report(designs, targets, out_dir, *, cache_dir=None, progress=print):
+def make_report(designs, targets, out_dir, *, externals=(), cache_dir=None, progress=print):
     """Synthesise and characterise ``designs`` for ``targets``; write and return the rows.
 
     Each design's exact counterpart and that counterpart's behavioural baseline (Yosys' own
-    ``a * b`` or tree of ``+``) are synthesised too and get rows of their own. Syntheses come
-    from the result cache in ``cache_dir`` (:mod:`flows.cache`) where it has them, and fill it;
-    ``designs/<name>-<target>`` holds the files of those run this time.
+    ``a * b`` or tree of ``+``) are synthesised too and get rows of their own. ``externals``
+    are multipliers from elsewhere (:func:`flows.external.load_externals`), compared with
+    axbnn's exact multiplier. Syntheses come from the result cache in ``cache_dir``
+    (:mod:`flows.cache`) where it has them, and fill it; ``designs/<name>-<target>`` holds the
+    files of those run this time.
     """
     from ..hwgen.behavioural import behavioural_name
 
-    configs = [parse_design(design) for design in designs]
+    configs = [parse_design(design) for design in designs] + list(externals)
     for config in configs:
         require(config, "report")
     out_dir = Path(out_dir)

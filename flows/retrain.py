@@ -38,7 +38,7 @@ from ..sim.checks import check_count
 from ..sim.layer_error_model import (LAYER_MODEL_SAMPLES, LAYER_MODELS, MAX_LAYER_MODEL_SAMPLES,
                                      measure, noisy_products, predict_accuracy)
 from ..sim.mlp_train import RETRAIN_EPOCHS, MLPOptions, retrain, train_float
-from ..sim.multiplier import product_table
+from ..sim.units import product_table
 from ..sim.quant_mlp import accuracy, exact_products, table_products
 from ..sim.threshold_tuning import tune_thresholds
 
@@ -110,7 +110,7 @@ def _timed(function, *args, **kwargs):
 def _retrain_mlp(configs, dataset, epochs, samples, progress):
     model = train_float(dataset, MLPOptions())
     x, y = dataset.x_test, dataset.y_test
-    tables = {config.name: product_table(config.blocks, signed=True) for config in configs}
+    tables = {config.name: product_table(config.replace(signed=True)) for config in configs}
     rows, networks = [], {}
     for index, config in enumerate(configs, 1):
         table = tables[config.name]

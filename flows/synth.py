@@ -180,11 +180,15 @@ def _critical_path(report):
             "delay_ns": round(sum(step["delay"] for step in steps), 3)}
 
 
-def _run_yosys(out_dir, top, commands):
-    """Write ``<top>.ys`` (``commands`` after reading ``<top>.v``; they must write
-    ``<top>.json`` and ``<top>.stat.json``), run it, return ``(seconds, stat)``."""
-    write_atomically(out_dir / f"{top}.ys",
-                     f"read_verilog {top}.v\n" + "\n".join(commands) + "\n")
+def _run_yosys(out_dir, top, commands, config):
+    """Write ``<top>.ys`` (``commands`` after reading ``<top>.v`` and copies of
+    ``config.verilog_files``; they must write ``<top>.json`` and ``<top>.stat.json``), run it,
+    return ``(seconds, stat)``."""
+    reads = [f"read_verilog {top}.v"]
+    for index, path in enumerate(config.verilog_files):
+        write_atomically(out_dir / f"{top}.source{index}.v", Path(path).read_bytes())
+        reads.append(f"read_verilog {top}.source{index}.v")
+    write_atomically(out_dir / f"{top}.ys", "\n".join(reads + commands) + "\n")
     seconds = run_tool("yosys", ["-q", "-l", f"{top}.rpt", f"{top}.ys"], cwd=out_dir,
                        log=f"{top}.rpt", expected=[f"{top}.json", f"{top}.stat.json"])
     return seconds, _read_json(out_dir / f"{top}.stat.json", "yosys")
@@ -204,7 +208,7 @@ def _synthesize_fpga(config, target, out_dir, progress, behavioural):
         f"setattr -mod -set keep_hierarchy 1 {top}.unit",
         f"{_SYNTH[target.family]} -top {top} -json {top}.json",
         f"tee -q -o {top}.stat.json stat -json",
-    ])
+    ], config)
 
     progress(f"{target.nextpnr}: place and route at {target.frequency_mhz} MHz")
     placed = f"{top}{_OUTPUT_SUFFIX[target.family]}"
@@ -287,7 +291,7 @@ def _synthesize_asic(config, out_dir, progress, behavioural):
         "opt_clean",
         f"tee -q -o {top}.stat.json stat -json",
         f"write_json {top}.json",
-    ])
+    ], config)
     gates = {cell: count for cell, count in _cells(stat, top).items()
              if not cell.startswith("$scopeinfo")}
     unmapped = sorted(set(gates) - set(CELL_AREAS))

@@ -11,8 +11,10 @@ import importlib
 from dataclasses import dataclass
 
 from .bnn_config import BNNConfig
-from .config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig
+from .config import (AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig,
+                     ProductMultiplierConfig)
 from .errors import DesignError
+from .external_config import ExternalMultiplierConfig
 from .mac_config import MACConfig
 
 __all__ = ["Family", "FAMILIES", "VERBS", "family_of", "family_named", "load", "require"]
@@ -26,10 +28,10 @@ VERBS = {
     "report": "report compares arithmetic units; synthesise an engine with synth",
     "build": "build needs a board top",
     "behavioural": "--behavioural needs a plain-arithmetic baseline, which engines do not have",
-    "predict": "predict needs a bnn engine or an smul8 multiplier",
+    "predict": "predict needs a bnn engine or an smul8 or smmul8 multiplier",
     "tune": "tune needs a bnn engine",
     "train-mac": "train-mac needs a MAC engine (bwnn-...)",
-    "retrain": "retrain needs bnn engines or smul8 multipliers",
+    "retrain": "retrain needs bnn engines or smul8 or smmul8 multipliers",
     "classify": "classify needs a bnn engine on a board",
     "front": "front compares whole engines; for arithmetic units use report",
     "engine options": "--weights, --pe, --simd and --popcount apply to bnn engines",
@@ -91,6 +93,13 @@ FAMILIES = {family.name: family for family in (
            ("mul8-0000", "mul8-1110", "mul8-2220", "mul8-3330", "mul8-3300", "mul8-2200",
             "mul8-1111", "mul8-2222", "mul8-3333", "smul8-0000", "smul8-3330", "smul8-2220"),
            behavioural="behavioural:multiplier", metrics="multiplier:extra_metrics"),
+    Family("umul8", ProductMultiplierConfig, "ports", "product_multiplier:product_multiplier",
+           "product_multiplier:evaluate", _UNIT_VERBS | {"predict", "retrain"},
+           ("umul8-exact", "smmul8-exact"),
+           behavioural="behavioural:multiplier", metrics="product_multiplier:extra_metrics"),
+    Family("external", ExternalMultiplierConfig, "ports", "external_multiplier:ExternalMultiplier",
+           "external_multiplier:evaluate", frozenset({"synth", "report", "characterize"}), (),
+           behavioural="behavioural:multiplier"),
     Family("add", AdderConfig, "ports", "adder:ApproxAdder", "adder:evaluate", _UNIT_VERBS,
            ("add-16-ripple", "add-16-loa-4", "add-16-maj_not-4", "add-16-axa3-4"),
            behavioural="behavioural:adder"),
