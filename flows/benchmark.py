@@ -18,7 +18,10 @@ import numpy as np
 from ..hwgen.designs import parse_design
 from ..hwgen.files import check_output_dir, write_atomically
 from ..sim.multiplier import multiply, product_table
-from ..sim.popcount import popcount
+from ..sim.bitpack import lanes_to_ints, pack_lanes, pack_rows
+from ..sim.bnn_data import load_dataset
+from ..sim.bnn_infer import infer
+from ..sim.popcount import count_rows, is_exact, popcount, walk_lanes
 
 from .generate import generate
 from .simulators import SIMULATORS, available_simulators
@@ -51,11 +54,28 @@ def _table_lookup_throughput(samples=1 << 20):
 
 
 def _popcount_throughput(design, samples=1 << 16):
+    """The model from packed words, the layout engines keep end to end, and from 0/1 bytes."""
     config = parse_design(design)
     bits = np.random.default_rng(0).integers(0, 2, (samples, config.width), dtype=np.uint8)
-    seconds = _best_time(lambda: popcount(bits, plan=config.plan), repeats=3)
-    return {"benchmark": f"model: {design}, {samples} vectors", "seconds": seconds,
-            "rate": bits.size / seconds, "unit": "popcount-bits/s"}
+    if is_exact(config.plan):
+        rows = pack_rows(bits)
+        packed = lambda: count_rows(rows)
+    else:
+        lanes = pack_lanes(bits)
+        packed = lambda: lanes_to_ints(walk_lanes(lanes, config.plan), samples)
+    return [{"benchmark": f"model: {design}, {samples} {form} vectors", "seconds": seconds,
+             "rate": bits.size / seconds, "unit": "input bits/s"}
+            for form, seconds in (("packed", _best_time(packed)),
+                                  ("0/1-byte", _best_time(lambda: popcount(bits, plan=config.plan),
+                                                          repeats=3)))]
+
+
+def _engine_inference(design="bnn-digits"):
+    config = parse_design(design)
+    bits = config.model.binarize(load_dataset().x_test)
+    seconds = _best_time(lambda: infer(config, bits), repeats=3)
+    return [{"benchmark": f"model: {design}, {len(bits)} test images bit-exact",
+             "seconds": seconds, "rate": len(bits) / seconds, "unit": "images/s"}]
 
 
 def _verification(simulator, work):
@@ -77,18 +97,24 @@ def _generation(work):
             "rate": None, "unit": None}
 
 
+MODEL_DESIGNS = ("popcount-256-exact", "popcount-256-maj_not", "popcount-256-maj_not-l1",
+                 "popcount-256-maj_not-c2", "popcount-256-maj4", "popcount-1024-exact")
+ENGINES = ("bnn-digits", "bnn-digits-maj4", "bnn-digits-maj_not-l1")
+
+
 def run_benchmarks(progress=print):
     rows = []
     steps = [_multiplier_throughput, _table_lookup_throughput]
-    steps += [lambda design=design: _popcount_throughput(design)
-              for design in ("popcount-256-exact", "popcount-256-maj_not", "popcount-1024-exact")]
+    steps += [lambda design=design: _popcount_throughput(design) for design in MODEL_DESIGNS]
+    steps += [lambda design=design: _engine_inference(design) for design in ENGINES]
     with tempfile.TemporaryDirectory(prefix="axbnn-bench-") as work:
         work = Path(work)
         steps += [lambda simulator=simulator: _verification(simulator, work)
                   for simulator in SIMULATORS if simulator in available_simulators()]
         steps += [lambda: _generation(work)]
         for index, step in enumerate(steps, 1):
-            rows.append(step())
+            result = step()
+            rows += result if isinstance(result, list) else [result]
             progress(f"[{index}/{len(steps)}] {rows[-1]['benchmark']}: "
                      f"{rows[-1]['seconds']:.3f} s")
     return rows

@@ -1,10 +1,13 @@
 """Bitstreams through amaranth-boards and the YoWASP tools, optionally programmed."""
 
+import json
+import logging
 import os
 import re
 import shutil
 import subprocess
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..boards.bnn_top import BNNSerialTop
@@ -16,10 +19,50 @@ from ..hwgen.families import require
 from ..hwgen.files import check_output_dir, refuse_links
 from ..hwgen.serial_protocol import BAUD
 from ..sim.bist import bnn_signature, signature
-from .tools import TOOLS
+from .tools import TOOLS, first_run_notice
 
-__all__ = ["build_bitstream"]
+__all__ = ["build_bitstream", "Build"]
 
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Build:
+    """A bitstream and what nextpnr's report says of it: ``utilization`` is ``{cell kind:
+    (used, available)}`` for the kinds in use, ``fmax_mhz`` the achieved clock (``None`` for a
+    design without one) against the board's ``clock_mhz``."""
+    bitstream: Path
+    utilization: dict
+    fmax_mhz: float
+    clock_mhz: float
+
+    @property
+    def timing_met(self):
+        return self.fmax_mhz is None or self.fmax_mhz >= self.clock_mhz
+
+    def summary(self):
+        cells = ", ".join(f"{kind} {used}/{available} ({used / available:.0%})"
+                          for kind, (used, available) in self.utilization.items())
+        timing = "no clock" if self.fmax_mhz is None else (
+            f"Fmax {self.fmax_mhz:.1f} MHz against the board clock {self.clock_mhz:g} MHz: "
+            f"{'PASS' if self.timing_met else 'FAIL'}")
+        return f"{self.bitstream}\n  {cells}\n  {timing}"
+
+
+def _read_build(bitstream, report, clock_hz):
+    try:
+        figures = json.loads(report.read_text())
+    except (OSError, ValueError) as error:
+        raise FlowError(f"nextpnr left no readable {report.name} beside the bitstream: "
+                        f"{getattr(error, 'strerror', None) or 'not valid JSON'}") from None
+    fmax = [clock["achieved"] for clock in figures.get("fmax", {}).values()]
+    return Build(bitstream,
+                 {kind: (use["used"], use["available"])
+                  for kind, use in figures.get("utilization", {}).items() if use["used"]},
+                 round(min(fmax), 2) if fmax else None, clock_hz / 1e6)
+
+_FAMILY_TOOLS = {"ice40": ("yosys", "nextpnr-ice40", "icepack"),
+                 "ecp5": ("yosys", "nextpnr-ecp5", "ecppack")}
 _PROGRAMMERS = {"ulx3s-85f": ("OPENFPGALOADER", "openFPGALoader"),
                 "orangecrab-25f": ("DFU_UTIL", "dfu-util"),
                 "icebreaker": ("ICEPROG", "iceprog"), "icestick": ("ICEPROG", "iceprog")}
@@ -28,7 +71,7 @@ _PROGRAMMERS = {"ulx3s-85f": ("OPENFPGALOADER", "openFPGALoader"),
 @contextmanager
 def _environment(board, program):
     """YoWASP tools where the user named none; stand-ins for tools only programming needs."""
-    changes = {variable: default for variable, default, _ in TOOLS.values()
+    changes = {variable: default for variable, default, *_ in TOOLS.values()
                if variable not in os.environ}
     if not program:
         # amaranth-boards requires these even with do_program=False (the ULX3S checks for
@@ -91,7 +134,7 @@ _TOPS = {"ports": _selftest_top, "stream": _serial_top}
 
 def build_bitstream(config, board_name, out_dir, *, cycles=DEFAULT_CYCLES, images=DEFAULT_IMAGES,
                     baud=BAUD, program=False):
-    """Build the bitstream of ``config`` for ``board_name``; return its path.
+    """Build the bitstream of ``config`` for ``board_name``; return its :class:`Build`.
 
     A unit gets its self-test of ``cycles`` cycles; a BNN engine answers images over the
     board's UART at ``baud`` after its self-test of ``images`` images. With ``program=True``
@@ -115,12 +158,18 @@ def build_bitstream(config, board_name, out_dir, *, cycles=DEFAULT_CYCLES, image
     suffix = ".bin" if board.platform.__module__.endswith(("icebreaker", "icestick")) else ".bit"
     bitstream = out_dir / f"top{suffix}"
     bitstream.unlink(missing_ok=True)
+    platform = board.platform()
+    for tool in _FAMILY_TOOLS[platform.family]:
+        notice = first_run_notice(tool)
+        if notice:
+            logger.info(notice)
     with _environment(board, program):
         try:
-            board.platform().build(top, name="top", build_dir=out_dir, do_program=program)
+            platform.build(top, name="top", build_dir=out_dir, do_program=program,
+                           nextpnr_opts="--report top.report.json")
         except subprocess.CalledProcessError:
             raise FlowError(f"{config.name} could not be built for the {board_name} "
                             f"({board.device}): {_failure(out_dir)}") from None
     if not bitstream.exists():
         raise FlowError(f"The {board_name} build left no {bitstream.name} in {out_dir}")
-    return bitstream
+    return _read_build(bitstream, out_dir / "top.report.json", platform.default_clk_frequency)

@@ -29,29 +29,39 @@ def open_port(url, baud=BAUD):
         raise FlowError(f"Cannot open serial port {url!r}: {error}") from None
 
 
-def classify(port, images, *, baud=BAUD, progress=None):
+def classify(port, images, *, classes, baud=BAUD, progress=None):
     """The class the board answers for each of ``images`` (``(samples, n_in)`` of 0/1).
 
     One image at a time: send it, read the one-byte answer. An image that gets no answer is
     sent once more after the board's resynchronisation time (the board drops a partial image
-    then); a second silence is an error.
+    then); a second silence, an answer that is not one of ``classes``, and a port that fails
+    (a board unplugged) are errors.
     """
     labels = np.empty(len(images), dtype=np.int64)
     for index, bits in enumerate(images):
-        request = encode_image(bits)
-        for attempt in range(2):
-            port.write(request)
-            answer = port.read(1)
-            if answer:
-                break
-            time.sleep(2 * RESYNC_BYTE_TIMES * FRAME_BITS / baud)
-        else:
-            raise FlowError(f"The board did not answer image {index} twice (is the bitstream "
-                            f"loaded, its self-test passed, and the baud rate {baud}?)")
+        answer = _answer(port, encode_image(bits), index, baud)
+        if answer[0] >= classes:
+            raise FlowError(f"The board answered image {index} with byte {answer[0]}, not a "
+                            f"class from 0 to {classes - 1}: a protocol error (is the "
+                            f"bitstream this design's?)")
         labels[index] = answer[0]
         if progress:
             progress(index + 1, len(images))
     return labels
+
+
+def _answer(port, request, index, baud):
+    try:
+        for attempt in range(2):
+            port.write(request)
+            answer = port.read(1)
+            if answer:
+                return answer
+            time.sleep(2 * RESYNC_BYTE_TIMES * FRAME_BITS / baud)
+    except OSError as error:  # pyserial's SerialException is one
+        raise FlowError(f"The serial port failed at image {index}: {error}") from None
+    raise FlowError(f"The board did not answer image {index} twice (is the bitstream "
+                    f"loaded, its self-test passed, and the baud rate {baud}?)")
 
 
 def board_accuracy(config, port, dataset, *, baud=BAUD, progress=None):
@@ -63,7 +73,8 @@ def board_accuracy(config, port, dataset, *, baud=BAUD, progress=None):
     """
     bits = config.model.binarize(dataset.x_test)
     start = time.perf_counter()
-    labels = classify(port, bits, baud=baud, progress=progress)
+    labels = classify(port, bits, classes=config.model.n_classes, baud=baud,
+                      progress=progress)
     seconds = time.perf_counter() - start
     expected = infer(config, bits)["labels"]
     return {"design": config.name, "images": len(labels),

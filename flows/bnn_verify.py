@@ -1,22 +1,21 @@
-"""Stream a data set through a generated BNN engine in a real simulator and check every score.
+"""Stream a data set through a generated engine in a real simulator and check every score.
 
 One build per configuration and simulator; the whole test split goes through it with random
-back-pressure on the output. Every class and every score is compared with
-:func:`sim.bnn_infer.infer`.
+back-pressure on the output. Every class and every score is compared with the family's golden
+model (:func:`sim.bnn_infer.infer` for a BNN, :func:`sim.mac_infer.infer` for a MAC engine);
+each input takes ``config.activation_bits`` bits of an image word, input 0 lowest.
 """
 
 import json
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from ..hwgen.files import refuse_links, write_atomically
+from ..hwgen.families import family_of, load
+from ..hwgen.files import write_atomically
 from ..sim.bnn_data import load_dataset
-from ..sim.bnn_infer import infer
 
-from .cocotb_run import log_tail, run_cocotb
+from .cocotb_run import build_directory, read_response, run_cocotb
 from ..hwgen.errors import FlowError
 
 __all__ = ["verify_bnn", "BNNVerification", "DEFAULT_STALL"]
@@ -59,41 +58,34 @@ def _decode(config, payload):
 
 
 def verify_bnn(config, *, simulator="verilator", images=None, stall=DEFAULT_STALL, seed=0,
-               build_dir=None, dataset=None):
+               build_dir=None, dataset=None, waves=None):
     """Stream ``images`` test images (default: all) of ``dataset`` (default: the model's)."""
     from ..hwgen.build import to_verilog
 
-    if build_dir is None:
-        with tempfile.TemporaryDirectory(prefix="axbnn-verify-") as temporary:
-            return verify_bnn(config, simulator=simulator, images=images, stall=stall,
-                              seed=seed, build_dir=temporary, dataset=dataset)
     if not 0 <= stall < 1:
         raise FlowError(f"Stall probability must be from 0 to below 1, not {stall!r}")
     dataset = dataset or load_dataset(config.model.metadata.get("dataset", "digits"))
     dataset.check_classes(config.model.n_classes, f"the model of {config.name}")
     bits = config.model.binarize(dataset.x_test[:images])
     labels = dataset.y_test[:images]
-    expected = infer(config, bits)
-    work = Path(build_dir) / f"{simulator}-{config.top_name}"
-    refuse_links(work, what="Build directory")  # the simulator would write through them
-    work = work.resolve()
-    work.mkdir(parents=True, exist_ok=True)
-    stimulus, response = work / "stimulus.json", work / "response.json"
-    response.unlink(missing_ok=True)
-    weights = 1 << np.arange(bits.shape[1], dtype=object)
-    write_atomically(stimulus, json.dumps({
-        "images": [int(np.sum(row.astype(object) * weights)) for row in bits],
-        "stall": stall, "seed": seed,
-        "max_cycles": 4 * len(bits) * (config.cycles_per_image + 8) + 200,
-    }))
-    build_seconds, run_seconds, log = run_cocotb(
-        to_verilog(config), config.top_name, simulator=simulator, work=work,
-        test_module="axbnn.flows.bnn_tb", seed=seed,
-        extra_env={"AXBNN_STIMULUS": str(stimulus), "AXBNN_RESPONSE": str(response)})
-    if not response.exists():
-        raise FlowError(f"{simulator} ran {config.name} but the testbench wrote no response; "
-                        f"last lines of {log}:\n{log_tail(log)}")
-    decoded = [_decode(config, payload) for payload in json.loads(response.read_text())]
+    expected = load("sim", family_of(config).model)(config, bits)
+    verilog = to_verilog(config)
+    with build_directory(build_dir, simulator, config.top_name, verilog,
+                         waves=waves is not None) as work:
+        stimulus, response = work / "stimulus.json", work / "response.json"
+        response.unlink(missing_ok=True)
+        weights = 1 << (config.activation_bits * np.arange(bits.shape[1], dtype=object))
+        write_atomically(stimulus, json.dumps({
+            "images": [int(np.sum(row.astype(object) * weights)) for row in bits],
+            "stall": stall, "seed": seed,
+            "max_cycles": 4 * len(bits) * (config.cycles_per_image + 8) + 200,
+        }))
+        build_seconds, run_seconds, log = run_cocotb(
+            verilog, config.top_name, simulator=simulator, work=work,
+            test_module="axbnn.flows.bnn_tb", seed=seed, waves=waves,
+            extra_env={"AXBNN_STIMULUS": str(stimulus), "AXBNN_RESPONSE": str(response)})
+        payloads = read_response(response, config.name, simulator, log)
+    decoded = [_decode(config, payload) for payload in payloads]
     mismatches, wrong_labels, wrong_scores = [], 0, 0
     for index, (label, scores) in enumerate(decoded):
         label_ok = label == expected["labels"][index]

@@ -8,14 +8,17 @@ verification that finds mismatches exits 1 too. Verbs check what a design's fami
 
 import argparse
 import json
+import logging
 import os
 import sys
+from contextlib import contextmanager
 
 from .. import __version__
 from ..hwgen.bist_plan import DEFAULT_CYCLES, DEFAULT_IMAGES
 from ..hwgen.designs import PRESETS, parse_design, with_options
 from ..hwgen.errors import AxbnnError
 from ..hwgen.families import require
+from ..hwgen.mac_config import MACConfig
 from ..hwgen.files import check_output_dir, check_output_file
 from ..hwgen.serial_protocol import BAUD
 from ..sim.bnn_predict import DEFAULT_DRAWS
@@ -24,20 +27,16 @@ from ..sim.characterize import DEFAULT_SAMPLES
 from ..sim.count_noise import COUNT_SOURCES
 from ..sim.error_model import PMF_METHODS
 from ..sim.layer_error_model import LAYER_MODEL_SAMPLES, LAYER_MODELS
+from ..sim.mac_train import MACTrainOptions
 from ..sim.mlp_train import RETRAIN_EPOCHS, MLPOptions
 from .front import ADAPTATIONS, DEFAULT_PLANS
+from .progress import progress as show_progress, status
 from .synth import TARGETS
 from .verify import DEFAULT_VECTORS
 
 __all__ = ["main"]
 
-
-def _progress(label):
-    """A progress callback that redraws one line on stderr, for long Monte Carlo runs."""
-    def report(done, total):
-        end = "\n" if done >= total else ""
-        print(f"\r{label}: {done}/{total} samples", end=end, file=sys.stderr, flush=True)
-    return report
+logger = logging.getLogger("axbnn")
 
 
 def _positive_int(text):
@@ -48,6 +47,11 @@ def _positive_int(text):
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a positive integer, not {text!r}")
     return value
+
+
+def _bar(args, label, unit):
+    """A progress bar for a long step, or none with ``-q``."""
+    return show_progress(label, unit=unit) if args.verbosity >= 0 else None
 
 
 def _presets(args):
@@ -103,10 +107,8 @@ def _train(args):
     dataset = load_dataset(args.dataset)
 
     def progress(epoch, epochs, line):
-        width = 30
-        done = width * epoch // epochs
-        print(f"\r[{'#' * done}{'.' * (width - done)}] {line}", file=sys.stderr, flush=True,
-              end="\n" if epoch == epochs or args.verbose else "")
+        if args.verbosity >= 0:
+            status(f"[{epoch}/{epochs}] {line}", epoch == epochs or args.verbose)
 
     options = TrainOptions(layers=args.layers, epochs=args.epochs, seed=args.seed,
                            learning_rate=args.learning_rate, input_levels=args.levels,
@@ -140,6 +142,28 @@ def _train_mlp(args):
           f"{dataset.name} images)")
 
 
+def _train_mac(args):
+    from ..sim.bnn_data import load_dataset
+    from ..sim.mac_train import train_mac_for
+
+    check_output_file(args.output)
+    engine = with_options(parse_design(args.design), weights=args.weights)
+    require(engine, "train-mac")
+    dataset = load_dataset(args.dataset)
+    hidden = args.hidden if isinstance(args.hidden, tuple) else (args.hidden,)
+    options = MACTrainOptions(hidden=hidden, activation_bits=args.activation_bits,
+                              epochs=args.epochs, seed=args.seed,
+                              learning_rate=args.learning_rate, shift=args.shift)
+    model = train_mac_for(engine, dataset, options)
+    model.save(args.output)
+    line = (f"wrote {args.output}: {'-'.join(map(str, model.layers))}, test accuracy "
+            f"{model.metadata['test_accuracy']:.2%} ({len(dataset.y_test)} {dataset.name} "
+            f"images)")
+    if "engine_test_accuracy" in model.metadata:
+        line += f"; on {engine.name} (bit-exact) {model.metadata['engine_test_accuracy']:.2%}"
+    print(line)
+
+
 def _tune(args):
     from ..sim.bnn_data import load_dataset
     from ..sim.bnn_infer import accuracy
@@ -165,17 +189,19 @@ def _tune(args):
 def _retrain(args):
     from .retrain import DEFAULT_DESIGNS, make_retrain_report
 
-    def progress(line, done):
-        print(f"\r{line}", end="\n" if done else "", file=sys.stderr, flush=True)
-
     make_retrain_report(args.designs or DEFAULT_DESIGNS, args.output, dataset=args.dataset,
                         bnn_epochs=args.bnn_epochs, mlp_epochs=args.mlp_epochs,
-                        samples=args.samples, progress=progress)
+                        samples=args.samples,
+                        progress=status if args.verbosity >= 0 else lambda line, done: None)
     print(f"wrote {args.output}/retrain.json, retrain.md and retrain.png")
 
 
 def _format_metric(value):
-    return f"{value:.6g}" if isinstance(value, float) else str(value)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {_format_metric(item)}" for key, item in value.items()) or "-"
+    return str(value)
 
 
 def _predict(args):
@@ -203,7 +229,7 @@ def _characterize(args):
     from ..sim.characterize import characterize
 
     config = parse_design(args.design)
-    progress = None if args.json else _progress(f"characterize {config.name}")
+    progress = None if args.json else _bar(args, f"characterize {config.name}", "samples")
     result = characterize(config, samples=args.samples, seed=args.seed, progress=progress)
     if args.json:
         print(json.dumps(result))
@@ -217,8 +243,10 @@ def _verify(args):
 
     config = _bnn_options(args, parse_design(args.design))
     result = verify(config, simulator=args.sim, vectors=args.vectors, exhaustive=args.exhaustive,
-                    seed=args.seed, build_dir=args.build_dir)
+                    seed=args.seed, build_dir=args.build_dir, waves=args.waves)
     print(result.summary())
+    if args.waves:
+        logger.info(f"waveform of the run in {args.waves}")
     if not result.ok:
         print("FAILED; first mismatches:", file=sys.stderr)
         for mismatch in result.mismatches:
@@ -236,21 +264,24 @@ def _synth(args):
     name = behavioural_name(config) if args.behavioural else config.name
     output = args.output or f"build/synth/{name}-{args.target}"
     report = synthesize(config, args.target, output, behavioural=args.behavioural,
-                        progress=lambda message: print(message, file=sys.stderr, flush=True))
+                        progress=logger.info)
     if args.json:
         print(json.dumps(report))
         return
     for key, value in report.items():
         print(f"{key:22s} {_format_metric(value)}")
-    print(f"(files in {output})", file=sys.stderr)
+    logger.info(f"(files in {output})")
 
 
 def _report(args):
+    from .external import load_externals
     from .report import DEFAULT_DESIGNS, make_report
 
-    make_report(args.designs or DEFAULT_DESIGNS, args.target or ["ice40-up5k"], args.output,
-                cache_dir=args.cache,
-                progress=lambda message: print(message, file=sys.stderr, flush=True))
+    externals = load_externals(args.external or [], args.top or [], args.ports, args.output,
+                               simulator=args.sim)
+    designs = args.designs or ([] if externals else DEFAULT_DESIGNS)
+    make_report(designs, args.target or ["ice40-up5k"], args.output, externals=externals,
+                cache_dir=args.cache, progress=logger.info)
     print(f"wrote {args.output}/report.json, report.md and pareto.png")
 
 
@@ -263,10 +294,10 @@ def _front(args):
     check_output_dir(args.output)
     config = _bnn_options(args, parse_design(args.design))
     entries = make_front(config, args.output, targets=args.target or ["ice40-up5k"],
-                         plans=args.plan or DEFAULT_PLANS, adaptation=args.adapt,
+                         plans=args.plan, adaptation=args.adapt,
                          epochs=args.epochs, verify=not args.no_verify,
                          simulator=args.sim, cache_dir=args.cache,
-                         progress=lambda message: print(message, file=sys.stderr, flush=True))
+                         progress=logger.info)
     for entry in entries:
         print(f"{entry['target']:11s} {entry['design']:28s} {entry['cost']:>8} "
               f"({entry['cost_vs_exact']:.2f}x) {entry['accuracy']:.2%} "
@@ -305,9 +336,9 @@ def _build(args):
 
     config = _bnn_options(args, parse_design(args.design))
     output = args.output or f"build/{args.board}/{config.name}"
-    bitstream = build_bitstream(config, args.board, output, cycles=args.cycles,
-                                images=args.images, baud=args.baud, program=args.program)
-    print(f"{config.name} for {args.board}: {bitstream}")
+    build = build_bitstream(config, args.board, output, cycles=args.cycles,
+                            images=args.images, baud=args.baud, program=args.program)
+    print(f"{config.name} for {args.board}: {build.summary()}")
 
 
 def _convert(args):
@@ -332,7 +363,7 @@ def _classify(args):
         dataset = dataset.head(args.images)
     with open_port(args.port, args.baud) as port:
         result = board_accuracy(config, port, dataset, baud=args.baud,
-                                progress=_progress(f"{config.name} on {args.port}"))
+                                progress=_bar(args, f"{config.name} on {args.port}", "images"))
     if args.json:
         print(json.dumps(result))
     else:
@@ -351,17 +382,29 @@ def _doctor(args):
     return 0 if all(version for tool, version, where in rows if tool != "icarus") else 1
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments in one line like every other bad input (argparse prints its usage first)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} -h')\n")
+
+
 def _add_cache_option(verb):
     verb.add_argument("--cache", metavar="DIR", help="the result cache, shared by report, front "
                       "and explore (default $AXBNN_CACHE or the user's cache directory)")
 
 
 def _parser():
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="axbnn", description="Approximate neural-network arithmetic: generate, model, "
                                   "verify, synthesise. DESIGN is a preset name (see 'presets') "
                                   "or a .toml file.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=-1,
+                          default=0, help="only results and errors: no progress or notices")
+    loudness.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=1,
+                          help="also every tool command as it runs")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
     verb = verbs.add_parser("presets", help="list the built-in designs")
@@ -409,6 +452,26 @@ def _parser():
     verb.add_argument("--seed", type=int, default=MLPOptions.seed)
     verb.add_argument("-o", "--output", required=True, metavar="MLP.npz")
     verb.set_defaults(run=_train_mlp)
+
+    verb = verbs.add_parser("train-mac", help="train a multi-bit network for a MAC engine "
+                                              "(through its approximate accumulator, if any)")
+    verb.add_argument("design", nargs="?", default="bwnn-digits", metavar="DESIGN",
+                      help="the engine to train for (default bwnn-digits: exact)")
+    verb.add_argument("--dataset", default="digits", metavar="digits|idx:DIR|FILE.npz")
+    verb.add_argument("--hidden", type=_int_list, default=MACTrainOptions.hidden,
+                      metavar="N[,N...]", help="hidden layer sizes (default "
+                                               f"{','.join(map(str, MACTrainOptions.hidden))}; "
+                                               "an approximate engine's are its model's)")
+    verb.add_argument("--activation-bits", type=_positive_int,
+                      default=MACTrainOptions.activation_bits)
+    verb.add_argument("--shift", action="store_true",
+                      help="augment: move training images by up to a pixel every epoch")
+    verb.add_argument("--epochs", type=_positive_int, default=MACTrainOptions.epochs)
+    verb.add_argument("--learning-rate", type=float, default=MACTrainOptions.learning_rate)
+    verb.add_argument("--seed", type=int, default=MACTrainOptions.seed)
+    verb.add_argument("--weights", metavar="MODEL.npz", help="the engine's model")
+    verb.add_argument("-o", "--output", required=True, metavar="MODEL.npz")
+    verb.set_defaults(run=_train_mac)
 
     verb = verbs.add_parser("tune", help="shift a BNN's thresholds to cancel its approximate "
                                          "popcount's bias; write the tuned model")
@@ -478,6 +541,8 @@ def _parser():
     scope.add_argument("--exhaustive", action="store_true", help="every input combination")
     verb.add_argument("--seed", type=int, default=0)
     verb.add_argument("--build-dir", metavar="DIR", help="keep build products here")
+    verb.add_argument("--waves", metavar="FILE", help="trace the run into FILE (Verilator: VCD, "
+                                                      "Icarus: FST), to see a mismatch")
     _add_bnn_options(verb)
     verb.set_defaults(run=_verify)
 
@@ -497,19 +562,30 @@ def _parser():
                       help="default: every mul8 preset and the popcount-256 plans")
     verb.add_argument("--target", action="append", choices=TARGETS,
                       help="repeatable (default ice40-up5k)")
+    verb.add_argument("--external", action="append", metavar="FILE.v",
+                      help="an 8x8 unsigned multiplier from elsewhere, synthesised and simulated "
+                           "exhaustively beside the designs (repeatable)")
+    verb.add_argument("--top", action="append", metavar="NAME",
+                      help="its module, one per --external (default: the file's stem)")
+    verb.add_argument("--ports", default="a,b,p", metavar="A,B,P",
+                      help="names of its two 8-bit inputs and 16-bit output (default a,b,p)")
+    verb.add_argument("--sim", choices=("verilator", "icarus"), default="verilator",
+                      help="simulator of the external multipliers (default verilator)")
     verb.add_argument("-o", "--output", required=True, metavar="DIR")
     _add_cache_option(verb)
     verb.set_defaults(run=_report)
 
     verb = verbs.add_parser("front", help="the exact engine beside approximate ones of the same "
                                           "speed: synthesised, scored bit-exactly, verified")
-    verb.add_argument("design", metavar="DESIGN", help="a bnn engine; its style and folding "
-                                                       "are kept, its popcounts varied")
+    verb.add_argument("design", metavar="DESIGN", help="a bnn or MAC engine; its style and "
+                                                       "folding are kept, its popcounts or "
+                                                       "accumulator adder varied")
     verb.add_argument("--target", action="append", choices=TARGETS,
                       help="repeatable (default ice40-up5k)")
     verb.add_argument("--plan", action="append", metavar="PLAN",
-                      help=f"approximate popcount plan, repeatable (default "
-                           f"{', '.join(DEFAULT_PLANS)})")
+                      help=f"approximate popcount plan or accumulator adder, repeatable "
+                           f"(default for bnn {', '.join(DEFAULT_PLANS)}; for MAC engines "
+                           f"{', '.join(MACConfig.FRONT_PLANS)})")
     verb.add_argument("--adapt", choices=ADAPTATIONS, default="tune",
                       help="the network of an approximate engine: as trained, thresholds "
                            "tuned to its bias (default), or trained through its trees")
@@ -582,11 +658,29 @@ def _parser():
     return parser
 
 
+@contextmanager
+def _shown_log(verbosity):
+    """Progress and notices of every module of axbnn to stderr while a command runs, as loud as
+    ``-q``/``-v`` say; the logger is left as it was found (a library caller's, or a test's)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("axbnn")
+    saved = logger.handlers[:], logger.propagate, logger.level
+    logger.handlers[:], logger.propagate = [handler], False
+    logger.setLevel({-1: logging.WARNING, 0: logging.INFO, 1: logging.DEBUG}[verbosity])
+    try:
+        yield
+    finally:
+        logger.handlers[:], logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
+
+
 def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return args.run(args) or 0
+        with _shown_log(args.verbosity):
+            return args.run(args) or 0
     except AxbnnError as error:
         print(f"axbnn: error: {error}", file=sys.stderr)
         return error.exit_status

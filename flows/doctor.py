@@ -10,12 +10,18 @@ from .tools import TOOLS, resolve_tool
 
 __all__ = ["doctor"]
 
-_VERSION_FLAGS = {"yosys": "-V", "nextpnr-ice40": "--version", "nextpnr-ecp5": "--version"}
+# How each tool is run once (which compiles a YoWASP tool), and whether that prints its version.
+_RUN_ONCE = {"yosys": (["-V"], True), "nextpnr-ice40": (["--version"], True),
+             "nextpnr-ecp5": (["--version"], True), "icepack": (["-h"], False),
+             "ecppack": (["--version"], True)}
+_YOWASP_BANNER = "Preparing to run"  # printed while YoWASP compiles a tool, not the tool's
 
 
 def _first_line(command):
     completed = subprocess.run(command, capture_output=True, text=True)
-    return ((completed.stdout or completed.stderr).strip().splitlines() or ["?"])[0]
+    lines = [line.strip() for line in (completed.stdout + completed.stderr).splitlines()
+             if line.strip() and not line.startswith(_YOWASP_BANNER)]
+    return lines[0] if lines else "?"
 
 
 def _package(row_name, package):
@@ -37,12 +43,17 @@ def _tool(tool, warm):
         command, chosen = resolve_tool(tool)
     except FlowError as error:
         return tool, None, str(error)
-    if warm and tool in _VERSION_FLAGS:
-        # The first run of a YoWASP tool compiles its WebAssembly (~50 s); later runs are cached.
-        version = _first_line([command, _VERSION_FLAGS[tool]])
-    else:
-        version = f"{package} {importlib.metadata.version(package)}" if chosen.startswith(
-            "default") else "(version not queried)"
+    default = chosen.startswith("default")
+    version = f"{package} {importlib.metadata.version(package)}" if default else None
+    if warm or not default:
+        # The first run of a YoWASP tool compiles its WebAssembly (1-3 minutes); later runs
+        # load the compiled code from YoWASP's cache.
+        arguments, prints_version = _RUN_ONCE[tool]
+        printed = _first_line([command, *arguments])
+        if prints_version:
+            version = printed if version is None else f"{version}: {printed}"
+        elif version is None:
+            version = "(prints no version)"
     return tool, version, f"{command} [{chosen}]"
 
 
@@ -53,7 +64,9 @@ def doctor(*, warm=False):
     for simulator in SIMULATORS:
         version, where = simulator_version(simulator)
         rows.append((simulator, version, where))
-    compiler = shutil.which("g++")
-    rows.append(("g++", _first_line([compiler, "--version"]) if compiler else None,
-                 compiler or "g++ is not on PATH (apt-get install g++): Verilator needs it"))
+    for program in ("g++", "make", "perl"):
+        found = shutil.which(program)
+        rows.append((program, _first_line([found, "--version"]) if found else None,
+                     found or f"{program} is not on PATH (apt-get install {program}): "
+                              f"Verilator needs it"))
     return rows

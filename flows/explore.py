@@ -39,6 +39,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import plots
 from ..hwgen.designs import config_class, design_from_dict, parse_design
 from ..hwgen.errors import AxbnnError, FlowError, InputError
 from ..hwgen.families import family_of, require
@@ -527,38 +528,25 @@ def _markdown(target, entries, failed):
 
 def _plot(target, entries, path):
     """A panel per group: cost against score, the front's points numbered and named in the
-    legend (labels never overlap however close they lie), the front as a step line."""
-    import io
-
-    import matplotlib
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
+    legend (:mod:`flows.plots`), the others only counted there (front.md names them all: a
+    hundred names would hide the plot), the front as a step line."""
     groups = list(dict.fromkeys(entry["group"] for entry in entries)) or ["(no point)"]
     columns = min(len(groups), 3)
-    rows = -(-len(groups) // columns)
-    figure, axes = pyplot.subplots(rows, columns, squeeze=False,
-                                   figsize=(6.5 * columns, 4.8 * rows))
+    figure, axes = plots.figure(-(-len(groups) // columns), columns, width=6.5, height=4.8)
     for axis in axes.flat[len(groups):]:
         axis.set_visible(False)
     for axis, group in zip(axes.flat, groups):
         members = [entry for entry in entries if entry["group"] == group]
         front = [entry for entry in members if entry["on_front"]]
-        others = [entry for entry in members if not entry["on_front"]]
-        axis.scatter([entry["cost"] for entry in others], [entry["score"] for entry in others],
-                     s=14, color="C7", label=f"{len(others)} others (front.md)")
-        for number, entry in enumerate(front, 1):
-            axis.scatter(entry["cost"], entry["score"], s=30, zorder=3, color="C3")
-            axis.annotate(str(number), (entry["cost"], entry["score"]),
-                          textcoords="offset points", xytext=(4, 3), fontsize=8)
-            axis.plot([], [], " ", label=f"{number}: {entry['design']}")
-        axis.step([entry["cost"] for entry in front], [entry["score"] for entry in front],
-                  where="post", color="C3", label="Pareto front")
+        others = [(entry["cost"], entry["score"], False) for entry in members
+                  if not entry["on_front"]]
+        plots.markers(axis, others, label=f"{len(others)} others (front.md)" if others else None)
+        plots.numbered_points(axis, [(entry["cost"], entry["score"], entry["design"], True)
+                                     for entry in front])
+        plots.front_line(axis, [(entry["cost"], entry["score"]) for entry in front],
+                         label="Pareto front")
         axis.set(title=f"{group} on {target}", xlabel=cost_of(target)[1],
                  ylabel=_score_label(members[0]) if members else "")
-        axis.legend(fontsize=6, loc="best")
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
-    pyplot.close(figure)
-    write_atomically(path, buffer.getvalue())
+        if members:
+            axis.legend(fontsize=6, loc="best")
+    plots.save(figure, path)

@@ -1,54 +1,48 @@
 """The trade, measured: an exact engine beside approximate engines of the same style and speed.
 
 Every engine of the front has the exact engine's layers, styles and folding (so the same cycles
-per image) and differs only in its popcount plans. Its cost comes from real synthesis (``lc`` on
+per image) and differs only in its approximation plans (``config.with_plan``: a BNN's popcount
+plans, a MAC engine's accumulator adder). Its cost comes from real synthesis (``lc`` on
 an FPGA, ``area_nand2`` on ASIC), its accuracy from the bit-exact golden model over the whole
 test split and, with verification, from a cocotb run of its Verilog that must agree on every
 class and score. An approximate engine runs the network adapted to it (:data:`ADAPTATIONS`):
 its hidden thresholds moved by their neurons' mean count error on the training split
 (``tune``, seconds), or the network trained through its compressor trees from the start
 (``train``, a minute on two cores), so the front shows what approximation costs once
-compensated, not the raw damage.
+compensated, not the raw damage. A MAC engine's biases are tuned, or its network trained,
+through its accumulator adder the same way (:mod:`sim.mac_tuning`); the family registry names
+each family's golden model and adaptation.
 """
 
 import json
 from dataclasses import replace
 from pathlib import Path
 
+from . import plots
+from ..hwgen.bnn_config import BNNConfig
 from ..hwgen.errors import InputError
-from ..hwgen.families import require
-from ..hwgen.files import write_atomically
+from ..hwgen.families import load, require
+from ..hwgen.files import refuse_links, write_atomically
 from ..sim.bnn_data import load_dataset
-from ..sim.bnn_infer import infer
-from ..sim.bnn_train import TrainOptions, train
-from ..sim.threshold_tuning import tune_thresholds
+from ..sim.bnn_train import TrainOptions
 from .cache import ResultCache
 from .synth import TARGETS, cost_of, synthesize_cached
 
 __all__ = ["make_front", "DEFAULT_PLANS", "ADAPTATIONS", "FRONT"]
 
 FRONT = "front.json"
-#: Approximate popcount plans put beside the exact engine unless others are asked for.
-DEFAULT_PLANS = ("maj_not-l1", "maj_not-c2", "maj_not-c3", "maj_not")
+#: Approximate popcount plans put beside an exact BNN engine unless others are asked for.
+DEFAULT_PLANS = BNNConfig.FRONT_PLANS
 ADAPTATIONS = ("none", "tune", "train")
 
 
 def _adapted(engine, dataset, adaptation, out_dir, epochs, progress):
-    """``engine`` running its network adapted by ``adaptation``, the model saved in ``out_dir``
-    so that the engine can be rebuilt from the front's files."""
-    if adaptation == "none" or set(engine.popcount) == {"exact"}:
+    """``engine`` running its network adapted by ``adaptation`` (its family's adaptation), the
+    model saved in ``out_dir`` so that the engine can be rebuilt from the front's files."""
+    if adaptation == "none" or engine == engine.exact():
         return engine
-    if adaptation == "tune":
-        model = tune_thresholds(engine, dataset, source="bit_exact")
-    else:
-        metadata = engine.model.metadata
-        options = TrainOptions(epochs=epochs, seed=metadata.get("seed", 0),
-                               learning_rate=metadata.get("learning_rate",
-                                                          TrainOptions.learning_rate)
-                               ).like(engine.model)
-        model, _ = train(dataset, options, engine=engine, injection="bit_exact",
-                         progress=lambda epoch, total, line: progress(f"  {line}")
-                         if epoch == total else None)
+    adapt = load("sim", require(engine, "front").adapt)
+    model = adapt(engine, dataset, adaptation, epochs=epochs, progress=progress)
     path = out_dir / "models" / f"{engine.name}-{adaptation}.npz"
     model.save(path)
     return replace(engine, weights=str(path))
@@ -64,16 +58,19 @@ def _pareto(entries):
     return front
 
 
-def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=DEFAULT_PLANS,
+def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=None,
                adaptation="tune", epochs=TrainOptions.epochs, verify=True,
                simulator="verilator", dataset=None, cache_dir=None, progress=print):
     """Synthesise, score and (with ``verify``) prove the exact engine of ``config`` and one
     approximate engine per plan of ``plans``; write ``front.json``, ``front.md`` and
     ``front.png`` into ``out_dir`` and return the entries. ``dataset`` defaults to the one the
-    model was trained on. Syntheses come from and fill the result cache in ``cache_dir``
-    (:mod:`flows.cache`). Everything is checked before the first file is written."""
-    require(config, "front")
+    model was trained on; ``plans`` the family's ``FRONT_PLANS``. Syntheses come from and fill
+    the result cache in ``cache_dir`` (:mod:`flows.cache`). Everything is checked before the
+    first file is written."""
+    family = require(config, "front")
+    golden = load("sim", family.model)
     exact = config.exact()
+    plans = config.FRONT_PLANS if plans is None else plans
     for target in targets:
         if target not in TARGETS:
             raise InputError(f"Target must be one of {', '.join(TARGETS)}, not {target!r}")
@@ -83,16 +80,17 @@ def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=DEFAULT_PLANS,
     engines = [exact]
     for plan in plans:
         try:
-            engines.append(exact.replace(popcount=plan))
+            engines.append(exact.with_plan(plan))
         except ValueError as error:
             raise InputError(f"Plan {plan!r}: {error}") from None
     if len({engine.name for engine in engines}) != len(engines) or len(engines) < 2:
         raise InputError(f"Plans must name one or more approximate popcounts, each once, not "
                          f"{', '.join(plans) or 'none'}")
+    out_dir = Path(out_dir)
+    refuse_links(out_dir)  # a linked models/ would take the adapted networks elsewhere
     dataset = dataset or load_dataset(exact.model.metadata.get("dataset", "digits"))
     cache = ResultCache(cache_dir)
 
-    out_dir = Path(out_dir)
     entries, steps = [], len(engines) * (len(targets) + 1 + verify)
     step = 0
 
@@ -105,7 +103,7 @@ def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=DEFAULT_PLANS,
         show(f"{engine.name}: adapt the network ({adaptation}), score the test split")
         built = _adapted(engine, dataset, adaptation, out_dir, epochs, progress)
         bits = built.model.binarize(dataset.x_test)
-        accuracy = float((infer(built, bits)["labels"] == dataset.y_test).mean())
+        accuracy = float((golden(built, bits)["labels"] == dataset.y_test).mean())
         verified = None
         if verify:
             from .bnn_verify import verify_bnn
@@ -121,7 +119,7 @@ def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=DEFAULT_PLANS,
             entries.append({
                 "design": engine.name, "target": target,
                 "style": "+".join(dict.fromkeys(engine.style)),
-                "plans": list(engine.popcount), "network": adaptation
+                "plans": list(engine.plans), "network": adaptation
                 if engine is not exact else "as trained", "weights": str(built.weights),
                 key: figures[key], "cost": figures[key], "fmax_mhz": figures.get("fmax_mhz"),
                 "images_per_second": figures.get("images_per_second"),
@@ -161,33 +159,16 @@ def to_markdown(entries, targets):
 
 
 def plot_front(entries, targets, path):
-    """Cost against accuracy per target, the front as a step line. Points carry numbers and
-    the legend names them, so labels never overlap however close the engines lie."""
-    import io
-
-    import matplotlib
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
-    figure, axes = pyplot.subplots(1, len(targets), squeeze=False,
-                                   figsize=(6.5 * len(targets), 4.5))
+    """Cost against accuracy per target, the front as a step line (:mod:`flows.plots`)."""
+    figure, axes = plots.figure(1, len(targets), width=6.5)
     for axis, target in zip(axes[0], targets):
         rows = [entry for entry in entries if entry["target"] == target]
-        for number, entry in enumerate(rows, 1):
-            axis.scatter(entry["cost"], 100 * entry["accuracy"], s=36,
-                         color="C3" if entry["on_front"] else "C0", zorder=3)
-            axis.annotate(str(number), (entry["cost"], 100 * entry["accuracy"]),
-                          textcoords="offset points", xytext=(5, 4), fontsize=8)
-            axis.plot([], [], " ", label=f"{number}: {entry['design']} ({entry['network']})")
-        front = sorted((entry["cost"], 100 * entry["accuracy"]) for entry in rows
-                       if entry["on_front"])
-        axis.step([cost for cost, _ in front], [accuracy for _, accuracy in front],
-                  where="post", color="C3", label="front")
+        plots.numbered_points(axis, [(entry["cost"], 100 * entry["accuracy"],
+                                      f"{entry['design']} ({entry['network']})",
+                                      entry["on_front"]) for entry in rows])
+        plots.front_line(axis, [(entry["cost"], 100 * entry["accuracy"]) for entry in rows
+                                if entry["on_front"]])
         axis.set(title=f"engines on {target}", xlabel=cost_of(target)[1],
                  ylabel="test accuracy (%, bit-exact)")
         axis.legend(fontsize=7, loc="lower right")
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
-    pyplot.close(figure)
-    write_atomically(path, buffer.getvalue())
+    plots.save(figure, path)

@@ -7,6 +7,7 @@ seeded, a second or two) through a layer error model of the multiplier
 (:mod:`sim.layer_error_model`).
 """
 
+import logging
 import time
 
 from ..hwgen.designs import with_options
@@ -19,11 +20,13 @@ from ..sim.bnn_predict import (DEFAULT_DRAWS, MAX_DRAWS, count_tables, flip_prob
                                 predict_accuracy)
 from ..sim.checks import check_count
 from ..sim.mlp_train import MLPOptions, train_float
-from ..sim.multiplier import product_table
+from ..sim.units import product_table
 from ..sim.quant_mlp import accuracy as mlp_accuracy
 from ..sim.quant_mlp import load_mlp, table_products
 
 __all__ = ["predict_design", "predict", "predict_mlp"]
+
+logger = logging.getLogger(__name__)
 
 
 def predict_design(config, *, weights=None, dataset=None, check=False, draws=DEFAULT_DRAWS,
@@ -76,12 +79,15 @@ def predict_mlp(config, *, weights=None, dataset=None, check=False, draws=DEFAUL
     model = load_mlp(weights) if weights else None
     data = load_dataset(dataset or (model.metadata.get("dataset", "digits") if model
                                     else "digits"))
-    model = model or train_float(data, MLPOptions(seed=seed))
+    if model is None:
+        logger.info("predict: no --weights, so an 8-bit MLP is trained in float first (about a "
+                 "minute)")
+        model = train_float(data, MLPOptions(seed=seed))
     if model.layers[0] != data.n_features:
         raise DesignError(f"MLP {weights} takes {model.layers[0]} features, but {data.name} "
                           f"has {data.n_features}")
     data.check_classes(model.layers[-1], f"MLP {weights}")
-    table = product_table(config.blocks, signed=True)
+    table = product_table(config.replace(signed=True))
     start = time.perf_counter()
     errors = layer_error_model.measure(
         model, data.x_train[:layer_error_model.LAYER_MODEL_SAMPLES], table, kind=kind)

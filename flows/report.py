@@ -10,10 +10,10 @@ its exact counterpart (``config.exact()``) and with the naive baseline of
 front drawn).
 """
 
-import io
 import json
 from pathlib import Path
 
+from . import plots
 from ..hwgen.designs import parse_design
 from ..hwgen.families import FAMILIES, require
 from ..hwgen.files import check_output_dir, write_atomically
@@ -41,17 +41,19 @@ def _change(value, baseline):
     return round(value / baseline - 1, 4) if value and baseline else None
 
 
-def make_report(designs, targets, out_dir, *, cache_dir=None, progress=print):
+def make_report(designs, targets, out_dir, *, externals=(), cache_dir=None, progress=print):
     """Synthesise and characterise ``designs`` for ``targets``; write and return the rows.
 
     Each design's exact counterpart and that counterpart's behavioural baseline (Yosys' own
-    ``a * b`` or tree of ``+``) are synthesised too and get rows of their own. Syntheses come
-    from the result cache in ``cache_dir`` (:mod:`flows.cache`) where it has them, and fill it;
-    ``designs/<name>-<target>`` holds the files of those run this time.
+    ``a * b`` or tree of ``+``) are synthesised too and get rows of their own. ``externals``
+    are multipliers from elsewhere (:func:`flows.external.load_externals`), compared with
+    axbnn's exact multiplier. Syntheses come from the result cache in ``cache_dir``
+    (:mod:`flows.cache`) where it has them, and fill it; ``designs/<name>-<target>`` holds the
+    files of those run this time.
     """
     from ..hwgen.behavioural import behavioural_name
 
-    configs = [parse_design(design) for design in designs]
+    configs = [parse_design(design) for design in designs] + list(externals)
     for config in configs:
         require(config, "report")
     out_dir = Path(out_dir)
@@ -128,28 +130,19 @@ def pareto_front(points):
 
 
 def plot_pareto(rows, targets, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
+    """A panel per target and family: cost against MRED, the front as a step line."""
     families = sorted({_family(row) for row in rows})
-    figure, axes = pyplot.subplots(len(targets), len(families), squeeze=False,
-                                   figsize=(5 * len(families), 4 * len(targets)))
+    figure, axes = plots.figure(len(targets), len(families), width=5.5)
     for row_axes, target in zip(axes, targets):
         key, label = cost_of(target)
         for axis, family in zip(row_axes, families):
             points = [(row["mred"], row[key], row["design"]) for row in rows
                       if row["target"] == target and _family(row) == family]
-            axis.scatter([p[0] for p in points], [p[1] for p in points])
-            for error, cost, name in points:
-                axis.annotate(name.split("-", 1)[1], (error, cost), fontsize=7)
             front = pareto_front(points)
-            axis.step([p[0] for p in front], [p[1] for p in front], where="post", color="C3",
-                      label="Pareto front")
+            plots.numbered_points(axis, [(error, cost, name, (error, cost, name) in front)
+                                         for error, cost, name in points])
+            plots.front_line(axis, [(error, cost) for error, cost, _ in front],
+                             label="Pareto front")
             axis.set(title=f"{family} on {target}", xlabel="MRED", ylabel=label)
             axis.legend(fontsize=7)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
-    pyplot.close(figure)
-    write_atomically(path, buffer.getvalue())
+    plots.save(figure, path)

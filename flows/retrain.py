@@ -18,13 +18,13 @@ Writes ``retrain.json``, ``retrain.md`` and ``retrain.png`` (accuracy against MR
 without retraining) once everything has run.
 """
 
-import io
 import json
 import time
 from pathlib import Path
 
 import numpy as np
 
+from . import plots
 from ..hwgen.designs import parse_design
 from ..hwgen.errors import DesignError
 from ..hwgen.families import FAMILIES, require
@@ -38,7 +38,7 @@ from ..sim.checks import check_count
 from ..sim.layer_error_model import (LAYER_MODEL_SAMPLES, LAYER_MODELS, MAX_LAYER_MODEL_SAMPLES,
                                      measure, noisy_products, predict_accuracy)
 from ..sim.mlp_train import RETRAIN_EPOCHS, MLPOptions, retrain, train_float
-from ..sim.multiplier import product_table
+from ..sim.units import product_table
 from ..sim.quant_mlp import accuracy, exact_products, table_products
 from ..sim.threshold_tuning import tune_thresholds
 
@@ -110,7 +110,7 @@ def _timed(function, *args, **kwargs):
 def _retrain_mlp(configs, dataset, epochs, samples, progress):
     model = train_float(dataset, MLPOptions())
     x, y = dataset.x_test, dataset.y_test
-    tables = {config.name: product_table(config.blocks, signed=True) for config in configs}
+    tables = {config.name: product_table(config.replace(signed=True)) for config in configs}
     rows, networks = [], {}
     for index, config in enumerate(configs, 1):
         table = tables[config.name]
@@ -206,10 +206,9 @@ def to_markdown(results):
 
 
 def plot(results, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
+    """Accuracy (%, as in the Markdown) against MRED per network kind: a series per way of
+    adapting the network, hollow markers of their own so that equal accuracies stay visible,
+    the designs numbered and named in the legend."""
     panels = [("bnn", "BNN popcount plans", (("exact_trained", "exact-trained"),
                                                ("table_tuned", "thresholds tuned (table)"),
                                                ("bit_exact_tuned", "thresholds tuned (tree)"),
@@ -220,20 +219,13 @@ def plot(results, path):
                                                 ("error_model_retrained",
                                                  "retrained on the error model")))]
     panels = [panel for panel in panels if panel[0] in results]
-    figure, axes = pyplot.subplots(1, len(panels), squeeze=False,
-                                   figsize=(5.5 * len(panels), 4))
+    figure, axes = plots.figure(1, len(panels), width=6.5)
     for axis, (key, title, series) in zip(axes[0], panels):
         rows = results[key] if key == "bnn" else results[key]["rows"]
-        mred = [r["mred"] for r in rows]
-        for column, label in series:  # points, not lines: the designs are no sequence
-            axis.plot(mred, [r[column] for r in rows], "o", alpha=0.8, label=label)
-        for r in rows:  # the plan or the blocks, after the family and model
-            axis.annotate(r["design"].split("-", 2 if key == "bnn" else 1)[-1],
-                          (r["mred"], r[series[0][0]]), fontsize=7)
-        axis.set(title=title, xlabel="MRED", ylabel="test accuracy (bit-exact)")
-        axis.legend(fontsize=7)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
-    pyplot.close(figure)
-    write_atomically(path, buffer.getvalue())
+        for index, (column, label) in enumerate(series):  # points: the designs are no sequence
+            plots.markers(axis, [(r["mred"], 100 * r[column], False) for r in rows],
+                          series=index, label=label)
+        plots.numbers(axis, [(r["mred"], 100 * r[series[0][0]], r["design"]) for r in rows])
+        axis.set(title=title, xlabel="MRED", ylabel="test accuracy (%, bit-exact)")
+        axis.legend(fontsize=6)
+    plots.save(figure, path)

@@ -21,6 +21,7 @@ iCE40 logic cells, a LUT4, a carry and a flip-flop to a cell; ECP5 LUT4s, two to
 """
 
 import json
+import logging
 import os
 import subprocess
 import tempfile
@@ -32,9 +33,11 @@ from ..hwgen.errors import FlowError, InputError
 from ..hwgen.families import require
 from ..hwgen.files import check_output_dir, directory_atomically, write_atomically
 from .packing import unit_cells
-from .tools import resolve_tool
+from .tools import first_run_notice, resolve_tool
 
 __all__ = ["FPGATarget", "FPGA_TARGETS", "TARGETS", "synthesize", "synthesize_cached", "REPORT"]
+
+logger = logging.getLogger(__name__)
 
 REPORT = "synth.json"
 # Generic cells for the ASIC estimate: Yosys gate type -> (cell name, area in um^2). Areas are
@@ -120,6 +123,10 @@ def run_tool(tool, arguments, *, cwd, log, expected):
     judged by the files it was meant to write. Returns the wall time in seconds.
     """
     command, _ = resolve_tool(tool)
+    notice = first_run_notice(tool)
+    if notice:
+        logger.info(notice)
+    logger.debug(" ".join([command, *arguments]))
     for path in expected:
         (cwd / path).unlink(missing_ok=True)
     started = time.perf_counter()
@@ -173,11 +180,15 @@ def _critical_path(report):
             "delay_ns": round(sum(step["delay"] for step in steps), 3)}
 
 
-def _run_yosys(out_dir, top, commands):
-    """Write ``<top>.ys`` (``commands`` after reading ``<top>.v``; they must write
-    ``<top>.json`` and ``<top>.stat.json``), run it, return ``(seconds, stat)``."""
-    write_atomically(out_dir / f"{top}.ys",
-                     f"read_verilog {top}.v\n" + "\n".join(commands) + "\n")
+def _run_yosys(out_dir, top, commands, config):
+    """Write ``<top>.ys`` (``commands`` after reading ``<top>.v`` and copies of
+    ``config.verilog_files``; they must write ``<top>.json`` and ``<top>.stat.json``), run it,
+    return ``(seconds, stat)``."""
+    reads = [f"read_verilog {top}.v"]
+    for index, path in enumerate(config.verilog_files):
+        write_atomically(out_dir / f"{top}.source{index}.v", Path(path).read_bytes())
+        reads.append(f"read_verilog {top}.source{index}.v")
+    write_atomically(out_dir / f"{top}.ys", "\n".join(reads + commands) + "\n")
     seconds = run_tool("yosys", ["-q", "-l", f"{top}.rpt", f"{top}.ys"], cwd=out_dir,
                        log=f"{top}.rpt", expected=[f"{top}.json", f"{top}.stat.json"])
     return seconds, _read_json(out_dir / f"{top}.stat.json", "yosys")
@@ -197,7 +208,7 @@ def _synthesize_fpga(config, target, out_dir, progress, behavioural):
         f"setattr -mod -set keep_hierarchy 1 {top}.unit",
         f"{_SYNTH[target.family]} -top {top} -json {top}.json",
         f"tee -q -o {top}.stat.json stat -json",
-    ])
+    ], config)
 
     progress(f"{target.nextpnr}: place and route at {target.frequency_mhz} MHz")
     placed = f"{top}{_OUTPUT_SUFFIX[target.family]}"
@@ -280,7 +291,7 @@ def _synthesize_asic(config, out_dir, progress, behavioural):
         "opt_clean",
         f"tee -q -o {top}.stat.json stat -json",
         f"write_json {top}.json",
-    ])
+    ], config)
     gates = {cell: count for cell, count in _cells(stat, top).items()
              if not cell.startswith("$scopeinfo")}
     unmapped = sorted(set(gates) - set(CELL_AREAS))

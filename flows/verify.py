@@ -5,19 +5,17 @@ Verilator build costs seconds of C++ compile, a vector microseconds.
 """
 
 import json
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from ..hwgen.errors import DesignError
 from ..hwgen.families import require
-from ..hwgen.files import check_output_dir, refuse_links, write_atomically
+from ..hwgen.files import check_output_dir, check_output_file, write_atomically
 from ..sim.units import evaluate
 from ..sim.vectors import EXHAUSTIVE_BITS, as_python_ints, exhaustive_inputs, verification_inputs
 
-from .cocotb_run import log_tail, run_cocotb
+from .cocotb_run import build_directory, read_response, run_cocotb
 from ..hwgen.errors import FlowError
 
 __all__ = ["verify", "verify_vectors", "Verification", "DEFAULT_VECTORS"]
@@ -66,67 +64,61 @@ def _choose_inputs(config, vectors, exhaustive, seed):
 
 
 def verify(config, *, simulator="verilator", vectors=None, exhaustive=False, seed=0,
-           build_dir=None):
+           build_dir=None, waves=None):
     """Verify ``config``'s RTL against its golden model, the way its family's interface asks:
     a unit vector by vector (:func:`verify_vectors`), an engine by streaming the first
     ``vectors`` test images, or all of them (:func:`flows.bnn_verify.verify_bnn`)."""
     family = require(config, "verify")
     if build_dir is not None:
         check_output_dir(build_dir, what="Build directory")
+    if waves is not None:
+        check_output_file(waves, what="Waveform file")
     if family.interface == "ports":
         return verify_vectors(config, simulator=simulator, vectors=vectors,
-                              exhaustive=exhaustive, seed=seed, build_dir=build_dir)
+                              exhaustive=exhaustive, seed=seed, build_dir=build_dir, waves=waves)
     from .bnn_verify import verify_bnn
 
     if exhaustive:
         raise DesignError(f"--exhaustive does not apply to {config.name}: it streams the test "
                           f"split (--vectors N: its first N images)")
     return verify_bnn(config, simulator=simulator, images=vectors, seed=seed,
-                      build_dir=build_dir)
+                      build_dir=build_dir, waves=waves)
 
 
 def verify_vectors(config, *, simulator="verilator", vectors=None, exhaustive=False, seed=0,
-                   build_dir=None):
+                   build_dir=None, waves=None):
     """Simulate the generated Verilog of ``config`` and compare every output with the model.
 
     Exhaustive with ``exhaustive=True`` (at most ``2**20`` vectors), and by default for units
     of at most 16 input bits; otherwise ``vectors`` random and corner vectors from ``seed``.
-    Build products go to ``build_dir/<simulator>-<top>``; without a ``build_dir`` they go to a
-    temporary directory that is removed afterwards. Returns a :class:`Verification`; raises
+    Build products go to ``build_dir/<simulator>-<top>``; without a ``build_dir`` to a build
+    cache, reused while the design's Verilog is unchanged (:func:`build_directory`). With
+    ``waves`` (a path) the run is traced into that file. Returns a :class:`Verification`; raises
     :class:`FlowError` when a tool is missing or fails.
     """
     from ..hwgen.build import to_verilog
-
-    if build_dir is None:
-        with tempfile.TemporaryDirectory(prefix="axbnn-verify-") as temporary:
-            return verify_vectors(config, simulator=simulator, vectors=vectors,
-                                  exhaustive=exhaustive, seed=seed, build_dir=temporary)
 
     if exhaustive and config.input_bits > EXHAUSTIVE_BITS:
         raise FlowError(f"Exhaustive verification needs at most {EXHAUSTIVE_BITS} input bits, "
                         f"but {config.name} has {config.input_bits}; give a vector count")
     inputs, exhaustive = _choose_inputs(config, vectors, exhaustive, seed)
-    work = Path(build_dir) / f"{simulator}-{config.top_name}"
-    refuse_links(work, what="Build directory")  # the simulator would write through them
-    work = work.resolve()
-    work.mkdir(parents=True, exist_ok=True)
-    stimulus, response = work / "stimulus.json", work / "response.json"
-    response.unlink(missing_ok=True)
-    write_atomically(stimulus, json.dumps({
-        "inputs": {name: as_python_ints(inputs[name], port.width)
-                   for name, port in config.inputs.items()},
-        "outputs": {name: port.signed for name, port in config.outputs.items()},
-        "latency": config.latency,
-    }))
-    build_seconds, run_seconds, log = run_cocotb(
-        to_verilog(config), config.top_name, simulator=simulator, work=work,
-        test_module="axbnn.flows.combinational_tb", seed=seed,
-        extra_env={"AXBNN_STIMULUS": str(stimulus), "AXBNN_RESPONSE": str(response)})
-    if not response.exists():
-        raise FlowError(f"{simulator} ran {config.name} but the testbench wrote no response; "
-                        f"last lines of {log}:\n{log_tail(log)}")
-    return _compare(config, simulator, inputs, json.loads(response.read_text()), exhaustive,
-                    build_seconds, run_seconds)
+    verilog = to_verilog(config)
+    with build_directory(build_dir, simulator, config.top_name, verilog,
+                         waves=waves is not None) as work:
+        stimulus, response = work / "stimulus.json", work / "response.json"
+        response.unlink(missing_ok=True)
+        write_atomically(stimulus, json.dumps({
+            "inputs": {name: as_python_ints(inputs[name], port.width)
+                       for name, port in config.inputs.items()},
+            "outputs": {name: port.signed for name, port in config.outputs.items()},
+            "latency": config.latency,
+        }))
+        build_seconds, run_seconds, log = run_cocotb(
+            verilog, config.top_name, simulator=simulator, work=work,
+            test_module="axbnn.flows.combinational_tb", seed=seed, waves=waves,
+            extra_env={"AXBNN_STIMULUS": str(stimulus), "AXBNN_RESPONSE": str(response)})
+        responses = read_response(response, config.name, simulator, log)
+    return _compare(config, simulator, inputs, responses, exhaustive, build_seconds, run_seconds)
 
 
 def _compare(config, simulator, inputs, responses, exhaustive, build_seconds, run_seconds):

@@ -209,6 +209,17 @@ class BNNConfig(_Design):
     def exact(self):
         return self.replace(popcount="exact")
 
+    #: The approximations ``axbnn front`` puts beside the exact engine by default.
+    FRONT_PLANS = ("maj_not-l1", "maj_not-c2", "maj_not-c3", "maj_not")
+
+    @property
+    def plans(self):
+        """What the front varies: the popcount plans."""
+        return self.popcount
+
+    def with_plan(self, plan):
+        return self.replace(popcount=plan)
+
     @property
     def description(self):
         sizes = "-".join(map(str, self.model.layers))
@@ -248,6 +259,9 @@ class BNNConfig(_Design):
         return sum(3 * n_in * n_out // 4 for style, n_in, n_out in
                    zip(self.style, self.model.layers, self.model.layers[1:])
                    if style == "unrolled")
+
+    #: Bits of each input in an image word.
+    activation_bits = 1
 
     @property
     def input_bits(self):

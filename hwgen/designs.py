@@ -11,6 +11,7 @@ Names::
     bnn-<model>[-<style>[+<style>...]][-<plan>[+<plan>...]]
                                                      bnn-digits-maj_not-c3,
                                                      bnn-digits-small-unrolled
+    bwnn-<model>[-exact|-<adder kind>-<k>]           bwnn-digits-loa-4 (a MAC engine)
 
 ``<tree>`` is ``chain``, ``wallace`` or ``dadda``; ``-p<k>`` registers every k tree levels.
 ``<counter>`` (``maj4``, ``sat4``) is a first level of approximate counters under exact carry-chain
@@ -20,12 +21,15 @@ name after its width (``maj_not-c3``), each for every layer or one per layer joi
 ``<model>`` is a shipped model, ``digits`` or ``digits-small`` (:mod:`hwgen.models`).
 
 A TOML file holds one configuration as top-level keys: ``family`` (``fa``, ``popcount``,
-``mul8``, ``add``, ``bnn``) and that family's fields, for example::
+``mul8``, ``add``, ``bnn``, ``mac``) and that family's fields, for example::
 
     family = "popcount"
     width = 256
     fa = "maj_not"
     approx_columns = 3
+
+A file path in it (a ``weights`` ``.npz``) is relative to the TOML file's directory, so a
+design file and its model travel together.
 
 This module imports no Amaranth.
 """
@@ -93,6 +97,9 @@ def load_design(path):
         raise DesignError(f"Design file {str(path)!r} cannot be read: {error.strerror}") from None
     except tomllib.TOMLDecodeError as error:
         raise DesignError(f"Design file {str(path)!r} is not valid TOML: {error}") from None
+    weights = data.get("weights")
+    if isinstance(weights, str) and weights.endswith(".npz"):  # not a shipped model's name
+        data["weights"] = str(path.parent / weights)
     return design_from_dict(data, source=str(path))
 
 
@@ -123,6 +130,11 @@ def with_options(config, **options):
     if not changes:
         return config
     require(config, "engine options")
+    fields = {field.name for field in dataclasses.fields(config)}
+    for name in changes:
+        if name not in fields:
+            raise DesignError(f"{config.name} takes no {name} option; its family's are "
+                              f"{', '.join(sorted(fields & set(options)))}")
     try:
         return config.replace(**changes)
     except (TypeError, ValueError) as error:

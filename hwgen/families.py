@@ -11,8 +11,11 @@ import importlib
 from dataclasses import dataclass
 
 from .bnn_config import BNNConfig
-from .config import AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig
+from .config import (AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig,
+                     ProductMultiplierConfig)
 from .errors import DesignError
+from .external_config import ExternalMultiplierConfig
+from .mac_config import MACConfig
 
 __all__ = ["Family", "FAMILIES", "VERBS", "family_of", "family_named", "load", "require"]
 
@@ -25,9 +28,10 @@ VERBS = {
     "report": "report compares arithmetic units; synthesise an engine with synth",
     "build": "build needs a board top",
     "behavioural": "--behavioural needs a plain-arithmetic baseline, which engines do not have",
-    "predict": "predict needs a bnn engine or an smul8 multiplier",
+    "predict": "predict needs a bnn engine or an smul8 or smmul8 multiplier",
     "tune": "tune needs a bnn engine",
-    "retrain": "retrain needs bnn engines or smul8 multipliers",
+    "train-mac": "train-mac needs a MAC engine (bwnn-...)",
+    "retrain": "retrain needs bnn engines or smul8 or smmul8 multipliers",
     "classify": "classify needs a bnn engine on a board",
     "front": "front compares whole engines; for arithmetic units use report",
     "engine options": "--weights, --pe, --simd and --popcount apply to bnn engines",
@@ -47,7 +51,9 @@ class Family:
     ``model`` (in :mod:`axbnn.sim`) is the golden model, ``model(config, inputs)``;
     ``behavioural`` (in :mod:`axbnn.hwgen`) gives the statements of the exact
     function as plain arithmetic; ``metrics`` (in :mod:`axbnn.sim`), when set, adds
-    family-specific error metrics to ``characterize``.
+    family-specific error metrics to ``characterize``; ``adapt`` (in :mod:`axbnn.sim`),
+    ``adapt(config, dataset, adaptation, *, epochs, progress)``, gives an approximate engine's
+    network adapted to it for ``front``.
     """
     name: str
     config: type
@@ -58,6 +64,7 @@ class Family:
     presets: tuple
     behavioural: str = None
     metrics: str = None
+    adapt: str = None
 
     def supports(self, verb):
         return verb in self.verbs
@@ -86,6 +93,13 @@ FAMILIES = {family.name: family for family in (
            ("mul8-0000", "mul8-1110", "mul8-2220", "mul8-3330", "mul8-3300", "mul8-2200",
             "mul8-1111", "mul8-2222", "mul8-3333", "smul8-0000", "smul8-3330", "smul8-2220"),
            behavioural="behavioural:multiplier", metrics="multiplier:extra_metrics"),
+    Family("umul8", ProductMultiplierConfig, "ports", "product_multiplier:product_multiplier",
+           "product_multiplier:evaluate", _UNIT_VERBS | {"predict", "retrain"},
+           ("umul8-exact", "smmul8-exact"),
+           behavioural="behavioural:multiplier", metrics="product_multiplier:extra_metrics"),
+    Family("external", ExternalMultiplierConfig, "ports", "external_multiplier:ExternalMultiplier",
+           "external_multiplier:evaluate", frozenset({"synth", "report", "characterize"}), (),
+           behavioural="behavioural:multiplier"),
     Family("add", AdderConfig, "ports", "adder:ApproxAdder", "adder:evaluate", _UNIT_VERBS,
            ("add-16-ripple", "add-16-loa-4", "add-16-maj_not-4", "add-16-axa3-4"),
            behavioural="behavioural:adder"),
@@ -93,7 +107,12 @@ FAMILIES = {family.name: family for family in (
            frozenset({"generate", "verify", "synth", "build", "predict", "tune", "retrain",
                       "classify", "front", "engine options"}),
            ("bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2",
-            "bnn-digits-maj4", "bnn-digits-small-unrolled", "bnn-digits-small-unrolled-maj4")),
+            "bnn-digits-maj4", "bnn-digits-small-unrolled", "bnn-digits-small-unrolled-maj4"),
+           adapt="bnn_adapt:adapt"),
+    Family("mac", MACConfig, "stream", "mac_engine:MACEngine", "mac_infer:infer",
+           frozenset({"generate", "verify", "synth", "front", "train-mac", "engine options"}),
+           ("bwnn-digits", "bwnn-digits-loa-4", "bwnn-digits-maj_not-3"),
+           adapt="mac_tuning:adapt"),
 )}
 _BY_CLASS = {family.config: family for family in FAMILIES.values()}
 

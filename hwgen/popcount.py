@@ -6,7 +6,7 @@ from .component import DesignComponent
 from .config import PopcountConfig
 from .fa_variants import node_equations
 
-__all__ = ["Popcount", "XNORPopcount", "popcount_component"]
+__all__ = ["Popcount", "XNORPopcount", "popcount_component", "build_tree"]
 
 
 def popcount_component(config):
@@ -30,32 +30,45 @@ class Popcount(DesignComponent):
     def elaborate(self, platform):
         m = Module()
         config, plan = self._config, self._config.plan
-        wires = _StagedWires(m, plan.n_wires)
-        for index in range(plan.n_inputs):
-            wires.define(index, self.a[index], stage=0)
-        for wire, value in plan.constants:
-            wires.define(wire, Const(value), stage=None)
-        runs = {run[0]: run for run in _exact_runs(plan)}
-        index = 0
-        while index < len(plan.adders):
-            adder = plan.adders[index]
-            stage = config.stage(adder.level)
-            if index in runs:
-                _add_words(m, wires, [plan.adders[i] for i in runs[index]], stage,
-                           name=f"w{index}")
-                index += len(runs[index])
-                continue
-            operands = [wires.read(wire, stage) for wire in adder.inputs]
-            values = node_equations(adder.variant, len(operands))(*operands)
-            suffix = f"{adder.level}_{adder.column}_{index}"
-            for prefix, wire, value in zip("sc", (adder.sum, adder.carry), values):
-                if wire is not None:
-                    signal = Signal(name=f"{prefix}{suffix}")
-                    m.d.comb += signal.eq(value)
-                    wires.define(wire, signal, stage)
-            index += 1
+        wires = build_tree(m, plan, [self.a[index] for index in range(plan.n_inputs)],
+                           config.stage)
         m.d.comb += self.count.eq(Cat(wires.read(wire, config.latency) for wire in plan.outputs))
         return m
+
+
+def build_tree(m, plan, inputs, stage=lambda level: 0):
+    """The logic of the compressor ``plan`` over the signals ``inputs`` (one per input wire),
+    in ``m``; returns its wires, to read the outputs from (:meth:`_StagedWires.read`).
+
+    ``stage(level)`` gives the pipeline registers a signal of tree level ``level`` has passed.
+    Every adder becomes two named signals, ``s{level}_{column}_{index}`` and ``c...``, and every
+    exact ripple-carry run one ``+`` (signal ``w{index}``).
+    """
+    wires = _StagedWires(m, plan.n_wires)
+    for index, signal in enumerate(inputs):
+        wires.define(index, signal, stage=0)
+    for wire, value in plan.constants:
+        wires.define(wire, Const(value), stage=None)
+    runs = {run[0]: run for run in _exact_runs(plan)}
+    index = 0
+    while index < len(plan.adders):
+        adder = plan.adders[index]
+        level_stage = stage(adder.level)
+        if index in runs:
+            _add_words(m, wires, [plan.adders[i] for i in runs[index]], level_stage,
+                       name=f"w{index}")
+            index += len(runs[index])
+            continue
+        operands = [wires.read(wire, level_stage) for wire in adder.inputs]
+        values = node_equations(adder.variant, len(operands))(*operands)
+        suffix = f"{adder.level}_{adder.column}_{index}"
+        for prefix, wire, value in zip("sc", (adder.sum, adder.carry), values):
+            if wire is not None:
+                signal = Signal(name=f"{prefix}{suffix}")
+                m.d.comb += signal.eq(value)
+                wires.define(wire, signal, level_stage)
+        index += 1
+    return wires
 
 
 class _StagedWires:

@@ -82,11 +82,8 @@ class Dataset:
 
 
 def _digits():
-    try:
-        from sklearn.datasets import load_digits
-    except ImportError:
-        raise DataError("The digits data set needs scikit-learn: pip install "
-                        "'axbnn[train]'") from None
+    from sklearn.datasets import load_digits  # imported here: it takes a second to import
+
     digits = load_digits()
     x, y = digits.data.astype(np.float64), digits.target.astype(np.int64)
     return Dataset("digits", x[:DIGITS_TRAIN], y[:DIGITS_TRAIN], x[DIGITS_TRAIN:],

@@ -4,25 +4,50 @@ Follows the hardware's order of operations: each neuron's XNORed inputs are cut 
 layer's SIMD-wide chunks, each chunk is counted through the layer's popcount plan (exact or
 approximate, wrap included) and the chunk counts are added exactly. So every score, not just
 every class, agrees with the RTL.
+
+Bits stay packed 64 to a word from a layer's input to its counts (:mod:`sim.bitpack`): an exact
+plan's chunk counts add up to the layer's matches, which ``bitwise_count`` finds over rows; an
+approximate plan is walked over lanes, every neuron's chunks as a batch of trees.
 """
 
 import numpy as np
 
 from ..hwgen.errors import InputError
 
-from .popcount import popcount
+from .bitpack import lanes_to_ints, pack_lanes, pack_rows
+from .popcount import count_rows, is_exact, walk_lanes
 
 __all__ = ["layer_counts", "infer", "infer_model", "accuracy"]
+
+
+_SAMPLES = 1 << 12  # samples per pass of an approximate layer: bounds its lanes' memory
 
 
 def layer_counts(bits, weights, *, chunk):
     """Accumulated XNOR-popcounts, ``(samples, n_out)``, of input ``bits`` ``(samples, n_in)``
     against ``weights`` ``(n_out, n_in)``, counted ``chunk.width`` bits at a time."""
-    samples, (n_out, n_in) = bits.shape[0], weights.shape
-    xnor = 1 - (bits[:, None, :] ^ weights[None, :, :])
-    counts = popcount(xnor.reshape(samples, n_out, n_in // chunk.width, chunk.width),
-                      plan=chunk.plan)
-    return counts.sum(axis=-1)
+    if is_exact(chunk.plan):
+        return weights.shape[1] - _mismatches(pack_rows(bits), pack_rows(weights))
+    return np.concatenate([_approximate_counts(bits[start:start + _SAMPLES], weights, chunk.plan)
+                           for start in range(0, max(len(bits), 1), _SAMPLES)])
+
+
+def _mismatches(inputs, weights):
+    """Differing bits of every packed input row against every packed weight row."""
+    total = np.zeros((inputs.shape[0], weights.shape[0]), dtype=np.int64)
+    for word in range(inputs.shape[1]):
+        total += count_rows(inputs[:, word, None, None] ^ weights[None, :, word, None])
+    return total
+
+
+def _approximate_counts(bits, weights, plan):
+    (n_out, n_in), width = weights.shape, plan.n_inputs
+    # XNOR with a constant weight passes the input lane (weight 1) or inverts it (weight 0).
+    inversions = np.where(weights.astype(bool), np.uint64(0), ~np.uint64(0))
+    lanes = pack_lanes(bits)[None] ^ inversions[:, :, None]
+    trees = lanes.reshape(n_out, n_in // width, width, -1).transpose(2, 0, 1, 3)
+    counts = lanes_to_ints(walk_lanes(trees, plan), len(bits))
+    return counts.sum(axis=1).T
 
 
 def infer(config, bits):

@@ -1,46 +1,57 @@
 """Golden model of a compressor-tree popcount: walks the same plan as the generator.
 
-Samples are packed 64 to a machine word, so each adder of the plan is a handful of bitwise
-operations over all samples at once; chunks bound the memory of wide trees.
+An exact plan counts every input, so its model is ``numpy.bitwise_count`` over packed rows
+(:mod:`sim.bitpack`). An approximate plan is walked adder by adder over packed lanes: each adder
+is a handful of bitwise operations on words of 64 samples, and a lane may carry a batch of trees
+(every neuron's chunk of a layer) at once. Chunks bound the memory of wide inputs.
 """
 
 import numpy as np
 
 from ..hwgen.errors import InputError
 from ..hwgen.fa_variants import node_equations
+from .bitpack import lanes_to_ints, pack_lanes, pack_rows
 from .vectors import as_bits
 
-__all__ = ["popcount", "xnor_popcount", "evaluate"]
+__all__ = ["popcount", "xnor_popcount", "evaluate", "is_exact", "count_rows", "walk_lanes"]
 
-_CHUNK = 1 << 16  # samples per pass: 1024 words per wire
-
-
-def _pack_samples(bits):
-    """(samples, n) 0/1 array to (n, words) uint64, sample ``s`` in bit ``s % 64`` of a word."""
-    packed = np.packbits(bits.T.astype(bool), axis=1, bitorder="little")
-    padding = -packed.shape[1] % 8
-    return np.ascontiguousarray(np.pad(packed, ((0, 0), (0, padding)))).view("<u8")
+_CHUNK = 1 << 16  # samples per pass: 1024 words per lane
 
 
-def _unpack_samples(words, n_samples):
-    return np.unpackbits(words.view(np.uint8), bitorder="little")[:n_samples]
+def is_exact(plan):
+    """Whether ``plan`` counts exactly: exact adders only, no compensating constants."""
+    return not plan.constants and all(adder.variant == "exact" for adder in plan.adders)
 
 
-def _popcount_chunk(bits, plan):
-    wires = np.empty((plan.n_wires, -(-bits.shape[0] // 64)), dtype=np.uint64)
-    wires[:plan.n_inputs] = _pack_samples(bits)
+def count_rows(rows):
+    """Set bits of each packed row, ``(..., words)`` uint64 to ``(...)`` int64."""
+    counts = np.bitwise_count(rows)
+    total = counts[..., 0].astype(np.int64)
+    for word in range(1, counts.shape[-1]):  # a loop over few words beats a short-axis sum
+        total += counts[..., word]
+    return total
+
+
+def walk_lanes(lanes, plan):
+    """The plan's output lanes, ``(plan.out_width, *batch, words)``, for input lanes
+    ``(plan.n_inputs, *batch, words)``: bit-exact with the hardware, wrap included."""
+    wires = np.empty((plan.n_wires,) + lanes.shape[1:], dtype=np.uint64)
+    wires[:plan.n_inputs] = lanes
     for wire, value in plan.constants:
         wires[wire] = ~np.uint64(0) if value else np.uint64(0)
     for adder in plan.adders:
-        operands = [wires[wire] for wire in adder.inputs]
-        s, c = node_equations(adder.variant, len(operands))(*operands)
+        s, c = node_equations(adder.variant, len(adder.inputs))(
+            *(wires[wire] for wire in adder.inputs))
         if adder.sum is not None:
             wires[adder.sum] = s
         wires[adder.carry] = c
-    count = np.zeros(bits.shape[0], dtype=np.int64)
-    for weight, wire in enumerate(plan.outputs):
-        count |= _unpack_samples(wires[wire], bits.shape[0]).astype(np.int64) << weight
-    return count
+    return wires[list(plan.outputs)]
+
+
+def _popcount_chunk(bits, plan):
+    if is_exact(plan):
+        return count_rows(pack_rows(bits))
+    return lanes_to_ints(walk_lanes(pack_lanes(bits), plan), bits.shape[0])
 
 
 def popcount(bits, *, plan):

@@ -5,9 +5,11 @@ Inputs and outputs are dictionaries keyed by the configuration's port names (see
 Each family registers its model (:mod:`hwgen.families`); this module looks it up.
 """
 
+import numpy as np
+
 from ..hwgen.families import family_of, load
 
-__all__ = ["evaluate", "exact_value", "output_value"]
+__all__ = ["evaluate", "exact_value", "output_value", "product_table"]
 
 
 def evaluate(config, inputs):
@@ -28,3 +30,10 @@ def exact_value(config, inputs):
     """
     exact = config.exact()
     return exact.output_value(evaluate(exact, inputs))
+
+
+def product_table(config):
+    """All 256x256 outputs of the 8x8 multiplier ``config``, ``table[a, b]``, through its
+    family's model: the table an 8-bit MLP multiplies through (``smul8``, ``smmul8``, ...)."""
+    a, b = np.meshgrid(np.arange(256), np.arange(256), indexing="ij")
+    return output_value(config, evaluate(config, {"a": a, "b": b}))

@@ -7,6 +7,8 @@ external tools a test runs: it skips, naming the tool, where one is missing.
 """
 
 import os
+import shutil
+import tempfile
 
 import pytest
 from hypothesis import settings
@@ -22,6 +24,17 @@ from axbnn.sim.mlp_train import MLPOptions, train_float
 # benchmarks, and a busy machine must not fail a property test.
 settings.register_profile("axbnn", deadline=None)
 settings.load_profile("axbnn")
+
+
+def pytest_configure(config):
+    # Verilator builds of the session go to a cache of its own, never the user's; tests that
+    # verify one design twice share its build.
+    config.build_cache = tempfile.mkdtemp(prefix="axbnn-test-builds-")
+    os.environ["AXBNN_BUILD_CACHE"] = config.build_cache
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(config.build_cache, ignore_errors=True)
 
 
 def missing_tool(tool):

@@ -132,6 +132,11 @@ CASES = [
      "'{tmp}/file' is not a directory"),
     ("report -o unwritable", ["report", "mul8-3330", "-o", "/sys/r"], 2,
      "Operation not permitted"),
+    ("report --external missing", ["report", "--external", "{tmp}/none.v", "-o", "{tmp}/r"], 2,
+     "--external {tmp}/none.v: no such file"),
+    ("report --top twice for one --external", ["report", "--external", "{tmp}/file",
+                                               "--top", "m", "--top", "n", "-o", "{tmp}/r"], 2,
+     "--top must be given once per --external (1), not 2 times"),
     ("generate -o through a file", ["generate", "fa-exact", "-o", "{tmp}/file/g"], 2,
      "Output directory '{tmp}/file/g' cannot be created: '{tmp}/file' is not a directory"),
     ("generate -o a file", ["generate", "fa-exact", "-o", "{tmp}/file"], 2,
@@ -204,6 +209,23 @@ CASES = [
      "is not a valid .npz file"),
     ("MLP missing", ["predict", "smul8-3330", "--weights", "{tmp}/none.npz"], 2,
      "MLP file {tmp}/none.npz cannot be read: No such file or directory"),
+    # MAC engines: a weight file of another family, an option the family cannot take.
+    ("bwnn engine on a BNN model", ["generate", "bwnn-digits", "--weights",
+                                    str(ROOT / "hwgen/models/digits.npz"), "-o", "{tmp}/out"],
+     2, "is not a MAC engine's model (it has no product: a BNN or MLP file?)"),
+    ("bnn engine on a bwnn model", ["generate", "bnn-digits", "--weights",
+                                    str(ROOT / "hwgen/models/bwnn-digits.npz"), "-o",
+                                    "{tmp}/out"], 2,
+     "weights0 must be a uint8 array of shape (64, 8), not int8 of shape (64, 64)"),
+    ("bwnn adder wider than its accumulator", ["generate", "bwnn-digits-loa-13", "-o",
+                                              "{tmp}/out"], 2,
+     "bwnn-digits-loa-13: MAC adder loa-13: its approximate bits must be from 1 to below "
+     "layer 1's 13-bit accumulator"),
+    ("bwnn with a popcount plan", ["generate", "bwnn-digits", "--popcount", "maj_not", "-o",
+                                   "{tmp}/out"], 2,
+     "bwnn-digits takes no popcount option; its family's are pe, simd, weights"),
+    ("train-mac for a bnn engine", ["train-mac", "bnn-digits", "-o", "{tmp}/m.npz"], 2,
+     "bnn-digits: train-mac needs a MAC engine (bwnn-...)"),
     # Labels beyond the classes.
     ("test label no training label has", ["train", "--dataset", "{tmp}/test_label_unseen.npz",
                                           "-o", "{tmp}/m.npz"], 2,
@@ -239,6 +261,19 @@ def test_bad_input_is_one_line(workspace, capsys, argv, status, message):
     assert message.replace("{tmp}", str(workspace)) in err
     assert _tree(workspace) == before  # nothing made, nothing left half-written
     assert not list(Path("/sys").glob("axbnn*"))
+
+
+@pytest.mark.parametrize("argv, start", [
+    (["frob"], "axbnn: error: argument VERB: invalid choice: 'frob' (choose from 'presets', "),
+    (["synth", "fa-exact", "--target", "nope"],
+     "axbnn synth: error: argument --target: invalid choice: 'nope' (choose from "),
+    (["verify"], "axbnn verify: error: the following arguments are required: DESIGN (see "),
+])
+def test_bad_arguments_are_one_line(capsys, argv, start):
+    with pytest.raises(SystemExit) as exit:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit.value.code == 2 and err.count("\n") == 1 and err.startswith(start)
 
 
 def test_interrupt_is_one_line(tmp_path, capsys, monkeypatch):
@@ -285,6 +320,17 @@ def test_generate_does_not_write_through_a_planted_link(tmp_path, capsys):
     assert main(["generate", "fa-exact", "-o", str(tmp_path / "g")]) == 0
     assert target.read_text() == "keep me\n"
     assert "module fa_exact" in (tmp_path / "g" / "fa_exact.v").read_text()
+
+
+def test_front_does_not_save_networks_through_a_linked_models_directory(tmp_path, capsys):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "f").mkdir()
+    (tmp_path / "f" / "models").symlink_to(tmp_path / "elsewhere")
+    assert main(["front", "bnn-digits-small", "--plan", "maj4", "-o", str(tmp_path / "f")]) == 2
+    assert capsys.readouterr().err == (
+        f"axbnn: error: Output directory '{tmp_path / 'f'}' holds symbolic links (models); "
+        f"axbnn does not write through links in its outputs\n")
+    assert not list((tmp_path / "elsewhere").iterdir())
 
 
 _WRITERS = ("write_text(", "write_bytes(", 'open("w', "open('w", '.open("wb', "savefig(path",

@@ -7,10 +7,12 @@ code of their input thresholds (see :mod:`hwgen.bnn_model`).
 
 from pathlib import Path
 
-__all__ = ["SHIPPED_MODELS", "RECIPES"]
+__all__ = ["SHIPPED_MODELS", "MAC_MODELS", "RECIPES"]
 
 SHIPPED_MODELS = {name: Path(__file__).parent / f"{name}.npz"
                   for name in ("digits", "digits-small")}
+#: Models of the folded MAC engines (:mod:`hwgen.mac_config`), named as their designs.
+MAC_MODELS = {name: Path(__file__).parent / f"{name}.npz" for name in ("bwnn-digits",)}
 
 #: ``axbnn`` arguments that rebuild each shipped model (same hash; metadata such as the time
 #: taken differs), run from the project's root.
@@ -19,4 +21,6 @@ RECIPES = {
               "--seed 0 -o hwgen/models/digits.npz",
     "digits-small": "train --levels 2 --layers 128,128,64,10 --learning-rate 0.03 --epochs 60 "
                     "--seed 0 -o hwgen/models/digits-small.npz",
+    "bwnn-digits": "train-mac --hidden 64 --activation-bits 4 --epochs 60 --learning-rate 0.03 "
+                   "--seed 0 -o hwgen/models/bwnn-digits.npz",
 }

@@ -25,8 +25,13 @@ def test_selftest_in_simulator(simulator, tmp_path):
 @pytest.mark.tool("yosys", "nextpnr-ice40", "icepack", "nextpnr-ecp5", "ecppack")
 @pytest.mark.parametrize("board, suffix", [("icebreaker", ".bin"), ("orangecrab-25f", ".bit")])
 def test_bitstream(board, suffix, tmp_path):
-    bitstream = build_bitstream(parse_design("mul8-3330"), board, tmp_path, cycles=1000)
-    assert bitstream == tmp_path / f"top{suffix}" and bitstream.stat().st_size > 10_000
+    build = build_bitstream(parse_design("mul8-3330"), board, tmp_path, cycles=1000)
+    assert build.bitstream == tmp_path / f"top{suffix}" and build.bitstream.stat().st_size > 10_000
+    used, available = next(iter(build.utilization.values()))
+    assert 0 < used <= available and build.fmax_mhz > 0
+    assert build.clock_mhz == {"icebreaker": 12, "orangecrab-25f": 48}[board]
+    assert build.summary().endswith(f"board clock {build.clock_mhz:g} MHz: "
+                                    f"{'PASS' if build.timing_met else 'FAIL'}")
 
 
 @pytest.mark.slow
@@ -37,8 +42,9 @@ def test_bitstream(board, suffix, tmp_path):
 def test_bnn_bitstream(board, suffix, tmp_path):
     # The small model: the digits engine takes 4,403 of the UP5K's 5,280 cells, and with the
     # UART and self-test around it nextpnr routed for over 12 minutes.
-    bitstream = build_bitstream(parse_design("bnn-digits-small"), board, tmp_path)
-    assert bitstream == tmp_path / f"top{suffix}" and bitstream.stat().st_size > 10_000
+    build = build_bitstream(parse_design("bnn-digits-small"), board, tmp_path)
+    assert build.bitstream == tmp_path / f"top{suffix}" and build.bitstream.stat().st_size > 10_000
+    assert build.timing_met
 
 
 def test_bnn_needs_a_uart(tmp_path):

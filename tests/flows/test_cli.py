@@ -88,11 +88,39 @@ def test_verify_bnn(capsys, tmp_path):
     assert code == 2 and err.startswith("axbnn: error: --exhaustive does not apply to bnn-digits")
 
 
+def test_quiet_shows_results_only(capsys):
+    code, out, err = run(capsys, "-q", "characterize", "popcount-64-maj_not", "--samples", "20000")
+    assert code == 0 and "monte_carlo" in out and err == ""
+
+
+@pytest.mark.slow
+@pytest.mark.tool("yosys")
+def test_verbose_shows_every_tool_command(capsys, tmp_path):
+    code, _, err = run(capsys, "-v", "synth", "fa-exact", "--target", "asic",
+                       "-o", str(tmp_path / "s"))
+    assert code == 0 and "yosys: abc onto generic cells\n" in err
+    assert any(line.endswith("yosys -q -l fa_exact.rpt fa_exact.ys") for line in err.splitlines())
+    code, _, err = run(capsys, "synth", "fa-exact", "--target", "asic", "-o", str(tmp_path / "t"))
+    assert code == 0 and "fa_exact.ys" not in err  # commands only with -v
+
+
 def test_doctor(capsys):
     code, out, _ = run(capsys, "doctor")
     tools = [line.split()[0] for line in out.splitlines()]
     assert code == 0
-    assert {"amaranth", "yosys", "nextpnr-ice40", "nextpnr-ecp5", "verilator", "g++"} <= set(tools)
+    assert {"amaranth", "yosys", "nextpnr-ice40", "nextpnr-ecp5", "verilator", "g++", "make",
+            "perl"} <= set(tools)
+
+
+def test_doctor_shows_a_tools_own_version_line_not_yowasps_banner(capsys, tmp_path, monkeypatch):
+    tool = tmp_path / "my-yosys"
+    tool.write_text("#!/bin/sh\necho 'Preparing to run yosys. This might take a while...' >&2\n"
+                    "echo 'Yosys 9.9 (mine)'\n")
+    tool.chmod(0o755)
+    monkeypatch.setenv("YOSYS", str(tool))
+    code, out, _ = run(capsys, "doctor")
+    (line,) = [line for line in out.splitlines() if line.startswith("yosys  ")]
+    assert line.split(None, 1)[1].startswith("Yosys 9.9 (mine)")
 
 
 def test_console_script():

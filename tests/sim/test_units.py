@@ -23,7 +23,7 @@ def _plain(config, inputs):
         if config.xnor:
             a = 1 - (a ^ as_bits(inputs["w"], config.width))
         return a.sum(axis=-1)
-    if name == "mul8":
+    if name in ("mul8", "umul8"):
         a, b = inputs["a"], inputs["b"]
         return _sign_magnitude(a) * _sign_magnitude(b) if config.signed else a * b
     return inputs["a"] + inputs["b"]

@@ -1,0 +1,231 @@
+"""The configuration of a folded integer MAC engine: which model, how each layer folds, which
+accumulator adder.
+
+Layer ``k`` computes its ``n_out`` neurons ``pe[k]`` at a time and reads ``simd[k]`` of its
+``n_in`` activations a cycle: ``n_out / pe * n_in / simd`` cycles per image. Each cycle every
+PE forms ``simd`` products in its product unit (the model's ``product``: a binary weight makes
+an add or a subtract), sums them exactly and adds the sum to its accumulator through the
+accumulator adder ``adder`` (``exact``, or an approximate kind and its approximate low bits,
+as in the ``add-`` designs: ``loa-4``, ``maj_not-3``), sized per layer by
+:attr:`MACConfig.accumulator_widths`. The golden model (:mod:`sim.mac_infer`) and the generator
+(:mod:`hwgen.mac_engine`) both follow this order. This module imports no Amaranth.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from .config import ADDER_KINDS, AdderConfig, _Design
+from .errors import ModelError
+from .mac_model import load_mac_model
+from .models import MAC_MODELS
+
+__all__ = ["MACConfig", "PREFIXES", "MAX_DEFAULT_PE"]
+
+#: Design-name prefix of each product unit.
+PREFIXES = {"bwnn": "binary"}
+#: The most PEs a layer gets by default: each is an accumulator, its adder and its
+#: requantisation, and more PEs than this left the digits engine too big for an UP5K.
+MAX_DEFAULT_PE = 16
+_ADDER = rf"exact|(?:{'|'.join(kind for kind in ADDER_KINDS if kind != 'ripple')})-\d+"
+
+
+def _default_pe(n_out):
+    return max(d for d in range(1, min(n_out, MAX_DEFAULT_PE) + 1) if n_out % d == 0)
+
+
+def _per_layer(name, value, depth):
+    if isinstance(value, (list, tuple)):
+        if len(value) != depth:
+            raise ValueError(f"MAC {name} must give one value per layer ({depth}), "
+                             f"not {len(value)}")
+        return tuple(value)
+    return (value,) * depth
+
+
+@dataclass(frozen=True, eq=False)
+class MACConfig(_Design):
+    """A folded MAC engine for ``weights`` (a shipped model name such as ``bwnn-digits`` or an
+    ``.npz`` path) of product ``product``; ``pe`` and ``simd`` per layer or for all (default:
+    :data:`MAX_DEFAULT_PE` at most, one activation a cycle)."""
+    weights: str = "bwnn-digits"
+    product: str = "binary"
+    adder: str = "exact"
+    pe: tuple = None
+    simd: tuple = 1
+    family = "mac"
+    NAME = re.compile(rf"({'|'.join(PREFIXES)})-([a-z0-9_]+?)(?:-({_ADDER}))?")
+    NAME_FORMS = {prefix: f"{prefix}-<model>[-exact|-<adder kind>-<k>]" for prefix in PREFIXES}
+
+    def __post_init__(self):
+        if self.product not in PREFIXES.values():
+            raise ValueError(f"MAC product must be one of {', '.join(PREFIXES.values())}, "
+                             f"not {self.product!r}")
+        if not isinstance(self.adder, str) or not re.fullmatch(_ADDER, self.adder):
+            kinds = ", ".join(kind for kind in ADDER_KINDS if kind != "ripple")
+            raise ValueError(f"MAC adder must be exact or <kind>-<k> with a kind of {kinds}, "
+                             f"not {self.adder!r}")
+        model = self.model
+        depth, sizes = model.depth, model.layers
+        pe = tuple(_default_pe(n_out) if value is None else value
+                   for value, n_out in zip(_per_layer("pe", self.pe, depth), sizes[1:]))
+        simd = _per_layer("simd", self.simd, depth)
+        for layer, (p, s, n_in, n_out) in enumerate(zip(pe, simd, sizes, sizes[1:]), 1):
+            for name, value, size, what in (("PE", p, n_out, "neurons"),
+                                            ("SIMD", s, n_in, "inputs")):
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1 \
+                        or size % value:
+                    raise ValueError(f"MAC {name} of layer {layer} must divide its {size} "
+                                     f"{what}, not {value!r}")
+        object.__setattr__(self, "pe", pe)
+        object.__setattr__(self, "simd", simd)
+        self.adders  # validates the approximate bits against every layer's width
+
+    @classmethod
+    def _from_match(cls, match):
+        return cls(f"{match[1]}-{match[2]}", product=PREFIXES[match[1]],
+                   adder=match[3] or "exact")
+
+    @cached_property
+    def model(self):
+        """The :class:`~hwgen.mac_model.MACModel` the engine holds."""
+        if not isinstance(self.weights, (str, Path)):
+            raise TypeError(f"MAC weights must be a model name or a path, not {self.weights!r}")
+        path = MAC_MODELS.get(str(self.weights), self.weights)
+        try:
+            return load_mac_model(path, product=self.product)
+        except ModelError as error:
+            raise ValueError(f"MAC weights: {error}") from None
+
+    @property
+    def prefix(self):
+        return next(prefix for prefix, product in PREFIXES.items() if product == self.product)
+
+    @property
+    def model_name(self):
+        """A shipped model's name after the prefix, else the file's stem (``_user`` marked)."""
+        weights = str(self.weights)
+        if weights in MAC_MODELS:
+            return weights.removeprefix(f"{self.prefix}-")
+        stem = Path(weights).stem
+        return f"{stem}_user" if f"{self.prefix}-{stem}" in MAC_MODELS else stem
+
+    @property
+    def name(self):
+        name = f"{self.prefix}-{self.model_name}"
+        if self.adder != "exact":
+            name += f"-{self.adder}"
+        defaults = tuple(_default_pe(n) for n in self.model.layers[1:])
+        if (self.pe, self.simd) != (defaults, (1,) * self.model.depth):
+            name += f"-pe{'x'.join(map(str, self.pe))}-simd{'x'.join(map(str, self.simd))}"
+        return name
+
+    def __eq__(self, other):
+        return isinstance(other, MACConfig) and self.to_dict() == other.to_dict()
+
+    def __hash__(self):
+        return hash(self.name)
+
+    def exact(self):
+        return self.replace(adder="exact")
+
+    #: The approximations ``axbnn front`` puts beside the exact engine by default.
+    FRONT_PLANS = ("loa-2", "loa-3", "loa-4", "maj_not-2", "maj_not-3")
+
+    @property
+    def plans(self):
+        """What the front varies: the accumulator adder."""
+        return (self.adder,)
+
+    def with_plan(self, plan):
+        return self.replace(adder=plan)
+
+    @property
+    def style(self):
+        """Every layer folded."""
+        return ("folded",) * self.model.depth
+
+    @property
+    def description(self):
+        sizes = "-".join(map(str, self.model.layers))
+        return (f"{self.product}-weight MLP {sizes} ({self.model_name}), "
+                f"{self.model.activation_bits}-bit activations, PE {self.pe}, SIMD {self.simd}, "
+                f"accumulator adder {self.adder}")
+
+    @cached_property
+    def initial_values(self):
+        """Per layer, each neuron's accumulator start: its bias, plus one for every -1 weight
+        (whose product the unit forms as the ones' complement, one short)."""
+        return tuple(biases + (weights < 0).sum(axis=1)
+                     for weights, biases in zip(self.model.weights, self.model.biases))
+
+    @cached_property
+    def accumulator_widths(self):
+        """Per layer, two's-complement bits that hold any exact partial sum with a bit to
+        spare (an approximate adder's sum may stray; hardware and model wrap alike)."""
+        largest_product = 1 << self.model.activation_bits
+        return tuple((int(np.abs(initial).max()) + largest_product
+                      * int(np.abs(weights).sum(axis=1).max())).bit_length() + 2
+                     for weights, initial in zip(self.model.weights, self.initial_values))
+
+    @property
+    def chunk_width(self):
+        """Per layer, bits of a chunk's exact sum (signed), what the adder tree gives."""
+        bits = self.model.activation_bits
+        return tuple(bits + 1 + (simd - 1).bit_length() for simd in self.simd)
+
+    @cached_property
+    def adders(self):
+        """Per layer, the :class:`~hwgen.config.AdderConfig` of its accumulators."""
+        if self.adder == "exact":
+            return tuple(AdderConfig(width) for width in self.accumulator_widths)
+        kind, bits = self.adder.rsplit("-", 1)
+        adders = []
+        for layer, width in enumerate(self.accumulator_widths, 1):
+            if not 1 <= int(bits) < width:
+                raise ValueError(f"MAC adder {self.adder}: its approximate bits must be from 1 "
+                                 f"to below layer {layer}'s {width}-bit accumulator")
+            adders.append(AdderConfig(width, kind, int(bits)))
+        return tuple(adders)
+
+    @property
+    def folds(self):
+        sizes = self.model.layers
+        return tuple((n_out // p, n_in // s)
+                     for p, s, n_in, n_out in zip(self.pe, self.simd, sizes, sizes[1:]))
+
+    @property
+    def score_width(self):
+        return self.accumulator_widths[-1]
+
+    @property
+    def activation_bits(self):
+        return self.model.activation_bits
+
+    @property
+    def cycles_per_image(self):
+        return max(neuron * synapse for neuron, synapse in self.folds)
+
+    @property
+    def input_bits(self):
+        return self.model.layers[0] * self.model.activation_bits
+
+    @property
+    def label_width(self):
+        return max(self.model.n_classes - 1, 1).bit_length()
+
+    @property
+    def structure(self):
+        return {"model_sha256": self.model.sha256, "layers": list(self.model.layers),
+                "product": self.product, "activation_bits": self.model.activation_bits,
+                "accumulator_widths": list(self.accumulator_widths),
+                "folds": [{"neuron": neuron, "synapse": synapse}
+                          for neuron, synapse in self.folds],
+                "cycles_per_image": self.cycles_per_image, "model_metadata": self.model.metadata}
+
+    def to_dict(self):
+        return {"family": self.family, "weights": str(self.weights), "product": self.product,
+                "adder": self.adder, "pe": list(self.pe), "simd": list(self.simd)}

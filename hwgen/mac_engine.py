@@ -1,0 +1,50 @@
+"""A folded integer MAC engine: one :class:`~hwgen.mac_layer.MACLayer` per layer, chained by
+streams, then argmax.
+
+Layers work on different images at once, so a new image enters every
+:attr:`~hwgen.mac_config.MACConfig.cycles_per_image` cycles (the slowest layer's); each stream
+carries a whole activation vector per transfer and honours back-pressure.
+"""
+
+from amaranth.hdl import Module
+from amaranth.lib import stream, wiring
+from amaranth.lib.wiring import In, Out
+
+from .argmax import Argmax, result_layout
+from .component import DesignComponent
+from .mac_config import MACConfig
+from .mac_layer import MACLayer
+
+__all__ = ["MACEngine"]
+
+
+class MACEngine(DesignComponent):
+    """The engine of ``config``: images in on ``i`` (``activation_bits`` per input, input 0 in
+    the low bits), results out on ``o`` (``label`` and the last layer's offset-binary
+    ``scores``)."""
+
+    config_class = MACConfig
+
+    def members(self, config):
+        return {"i": In(stream.Signature(config.input_bits)),
+                "o": Out(stream.Signature(result_layout(config.score_width,
+                                                        config.model.n_classes)))}
+
+    def elaborate(self, platform):
+        m = Module()
+        config, model = self._config, self._config.model
+        shifts = (*model.shifts, None)
+        upstream = wiring.flipped(self.i)
+        for index, layer_parts in enumerate(zip(
+                model.weights, config.initial_values, shifts, config.pe, config.simd,
+                config.chunk_width, config.adders)):
+            weights, initial, shift, pe, simd, chunk_width, adder = layer_parts
+            layer = MACLayer(weights=weights, initial=initial, shift=shift, pe=pe, simd=simd,
+                             bits=model.activation_bits, chunk_width=chunk_width, adder=adder)
+            m.submodules[f"layer{index + 1}"] = layer
+            wiring.connect(m, upstream, layer.i)
+            upstream = layer.o
+        m.submodules.argmax = argmax = Argmax(config.score_width, model.n_classes)
+        wiring.connect(m, upstream, argmax.i)
+        wiring.connect(m, argmax.o, wiring.flipped(self.o))
+        return m

@@ -1,0 +1,178 @@
+"""A trained multi-bit network as a folded integer MAC engine holds it.
+
+Layer ``k`` of a :class:`MACModel` computes, for every neuron ``j``, the integer
+
+    acc_j = bias_j + sum_i  w_ji * a_i
+
+over its ``n_in`` unsigned ``activation_bits``-bit inputs ``a_i``. A hidden neuron outputs
+``clip(acc_j >> shift_k, 0, 2**activation_bits - 1)`` (an arithmetic shift: requantisation
+and ReLU in one); the last layer's ``acc`` are the class scores, and the class is their
+argmax (the lowest index wins a tie). ``product`` names what the weights may be and so
+which product unit the engine builds (:data:`PRODUCTS`): ``binary`` weights are -1 or +1.
+
+Inputs are coded like :func:`~hwgen.bnn_model.thermometer`'s, but counted: a feature's
+activation is how many of the ``2**activation_bits - 1`` ascending ``input_thresholds`` it
+reaches (on digits, features 0-16 and 4 bits: ``min(x, 15)``).
+
+Stored as ``.npz``: ``product`` (text), ``activation_bits``, ``layers``, ``weights{k}``
+(int8), ``biases{k}`` (int64), ``shifts`` (one per hidden layer), ``input_thresholds`` and
+``metadata`` (JSON text). A file without ``product`` (a BNN model, an MLP) is refused.
+"""
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .bnn_model import read_npz, thermometer
+from .errors import ModelError
+from .files import write_atomically
+
+__all__ = ["MACModel", "load_mac_model", "PRODUCTS", "MAX_ACTIVATION_BITS"]
+
+#: The weights each product unit takes: a description and a test of an int64 array.
+PRODUCTS = {
+    "binary": ("-1 or +1", lambda w: np.all(np.abs(w) == 1)),
+}
+MAX_ACTIVATION_BITS = 8
+
+
+@dataclass(frozen=True, eq=False)
+class MACModel:
+    product: str
+    activation_bits: int
+    layers: tuple
+    weights: tuple
+    biases: tuple
+    shifts: tuple
+    input_thresholds: tuple
+    metadata: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.product not in PRODUCTS:
+            raise ModelError(f"Model product must be one of {', '.join(PRODUCTS)}, "
+                             f"not {self.product!r}")
+        bits = self.activation_bits
+        if isinstance(bits, bool) or not isinstance(bits, int) \
+                or not 1 <= bits <= MAX_ACTIVATION_BITS:
+            raise ModelError(f"Model activation bits must be an integer from 1 to "
+                             f"{MAX_ACTIVATION_BITS}, not {bits!r}")
+        levels = self.input_thresholds
+        if (not isinstance(levels, tuple) or len(levels) != (1 << bits) - 1
+                or not all(isinstance(t, float) and np.isfinite(t) for t in levels)
+                or list(levels) != sorted(set(levels))):
+            raise ModelError(f"Model input thresholds must be {(1 << bits) - 1} finite, "
+                             f"ascending numbers for {bits}-bit activations, not {levels!r}")
+        layers = self.layers
+        if (not isinstance(layers, tuple) or len(layers) < 2
+                or not all(isinstance(size, int) and size >= 1 for size in layers)):
+            raise ModelError(f"Model layers must be two or more positive sizes, not {layers!r}")
+        depth = len(layers) - 1
+        if (len(self.weights), len(self.biases), len(self.shifts)) != (depth, depth, depth - 1):
+            raise ModelError(f"A model of layers {layers} must have {depth} weight matrices and "
+                             f"bias vectors and {depth - 1} shifts")
+        allowed, test = PRODUCTS[self.product]
+        for index, (n_in, n_out) in enumerate(zip(layers, layers[1:])):
+            weights, biases = self.weights[index], self.biases[index]
+            if weights.shape != (n_out, n_in) or weights.dtype != np.int64 or not test(weights):
+                raise ModelError(f"Layer {index + 1} weights of a {self.product} model must be "
+                                 f"a ({n_out}, {n_in}) array of {allowed}")
+            if biases.shape != (n_out,) or biases.dtype != np.int64:
+                raise ModelError(f"Layer {index + 1} biases must be {n_out} integers")
+        if not all(isinstance(s, int) and 0 <= s < 32 for s in self.shifts):
+            raise ModelError(f"Model shifts must be integers from 0 to 31, not {self.shifts!r}")
+
+    @property
+    def depth(self):
+        return len(self.layers) - 1
+
+    @property
+    def n_classes(self):
+        return self.layers[-1]
+
+    @property
+    def n_features(self):
+        return self.layers[0]
+
+    def binarize(self, features):
+        """Input activations ``(samples, features)`` (int64) from raw features; named as
+        :meth:`BNNModel.binarize` so that flows read inputs of either engine alike."""
+        features = np.asarray(features)
+        if features.ndim != 2 or features.shape[1] != self.n_features:
+            raise ModelError(f"Features must be an array of shape (samples, {self.n_features}), "
+                             f"not {features.shape}")
+        levels = len(self.input_thresholds)
+        codes = thermometer(features, self.input_thresholds)
+        return codes.reshape(len(features), levels, -1).sum(axis=1, dtype=np.int64)
+
+    def arrays(self):
+        """The ``.npz`` members."""
+        arrays = {"product": np.array(self.product),
+                  "activation_bits": np.array(self.activation_bits, dtype=np.int64),
+                  "layers": np.array(self.layers, dtype=np.int64),
+                  "shifts": np.array(self.shifts, dtype=np.int64),
+                  "input_thresholds": np.array(self.input_thresholds, dtype=np.float64),
+                  "metadata": np.array(json.dumps(self.metadata, sort_keys=True))}
+        for index, (weights, biases) in enumerate(zip(self.weights, self.biases)):
+            arrays[f"weights{index}"] = weights.astype(np.int8)
+            arrays[f"biases{index}"] = biases
+        return arrays
+
+    @property
+    def sha256(self):
+        """A hash of what the hardware holds (everything but the metadata)."""
+        digest = hashlib.sha256()
+        for name, array in sorted(self.arrays().items()):
+            if name != "metadata":
+                digest.update(name.encode() + np.ascontiguousarray(array).tobytes())
+        return digest.hexdigest()
+
+    def save(self, path):
+        """Write the ``.npz`` file whole or not at all."""
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **self.arrays())
+        write_atomically(path, buffer.getvalue())
+
+
+def _member(arrays, name, path, kind, ndim):
+    if name not in arrays:
+        raise ModelError(f"Model file {path} lacks {name}")
+    array = arrays[name]
+    if array.dtype.kind not in kind or array.ndim != ndim:
+        raise ModelError(f"Model file {path}: {name} must be a {ndim}-axis "
+                         f"{'integer' if 'i' in kind else 'float' if kind == 'f' else 'text'} "
+                         f"array, not {array.dtype} of shape {array.shape}")
+    return array
+
+
+def load_mac_model(path, *, product=None):
+    """Read a model written by :meth:`MACModel.save`; with ``product``, refuse another kind."""
+    path = Path(path)
+    arrays = read_npz(path, what="Model", error=ModelError)
+    if "product" not in arrays:
+        raise ModelError(f"Model file {path} is not a MAC engine's model (it has no product: "
+                         f"a BNN or MLP file?)")
+    found = str(_member(arrays, "product", path, "U", 0))
+    if product is not None and found != product:
+        raise ModelError(f"Model file {path} holds {found} weights, not the {product} weights "
+                         f"this engine takes")
+    layers = tuple(int(n) for n in _member(arrays, "layers", path, "iu", 1))
+    depth = len(layers) - 1
+    weights = tuple(_member(arrays, f"weights{k}", path, "iu", 2).astype(np.int64)
+                    for k in range(depth))
+    biases = tuple(_member(arrays, f"biases{k}", path, "iu", 1).astype(np.int64)
+                   for k in range(depth))
+    try:
+        metadata = json.loads(str(_member(arrays, "metadata", path, "U", 0)))
+    except json.JSONDecodeError:
+        metadata = None
+    if not isinstance(metadata, dict):
+        raise ModelError(f"Model file {path}: metadata must be a JSON object")
+    return MACModel(found, int(_member(arrays, "activation_bits", path, "iu", 0)), layers,
+                    weights, biases,
+                    tuple(int(s) for s in _member(arrays, "shifts", path, "iu", 1)),
+                    tuple(float(t) for t in _member(arrays, "input_thresholds", path, "f", 1)),
+                    metadata)

@@ -1,0 +1,83 @@
+"""Bit-exact inference of a multi-bit network on the folded MAC engine of a :class:`MACConfig`.
+
+Follows the hardware's order of operations (:mod:`hwgen.mac_engine`): each PE forms the
+products of a SIMD-wide chunk as its product unit does (a binary weight's -1 makes the
+ones' complement ``~a = -a - 1``, the missing ones preloaded into the accumulator), sums the
+chunk exactly, and adds the sum to its ``width``-bit two's-complement accumulator through the
+layer's accumulator adder (:func:`sim.adder.add`, wrap included), starting from the neuron's
+initial value. Every approximate addition happens in the hardware's order, so every score,
+not just every class, agrees with the RTL.
+"""
+
+import numpy as np
+
+from ..hwgen.errors import InputError
+
+from .adder import add
+
+__all__ = ["accumulate", "chunk_sums", "layer_sums", "requantise", "infer", "accuracy",
+           "to_signed"]
+
+
+def to_signed(values, width):
+    """``width``-bit two's-complement words as signed integers."""
+    values = np.asarray(values, dtype=np.int64) & ((1 << width) - 1)
+    return values - (((values >> (width - 1)) & 1) << width)
+
+
+def accumulate(total, value, adder):
+    """``total + value`` through ``adder`` (an :class:`~hwgen.config.AdderConfig`), both
+    signed integers within its width, the sum wrapped to the width as hardware wraps it."""
+    mask = (1 << adder.width) - 1
+    return to_signed(add(total & mask, value & mask, width=adder.width, kind=adder.kind,
+                         approx_bits=adder.approx_bits), adder.width)
+
+
+def chunk_sums(activations, weights, simd):
+    """``(samples, n_out, synapse folds)``: each PE's exact sum of a chunk's encoded products."""
+    negative = weights < 0
+    products = np.where(negative[None], ~activations[:, None, :], activations[:, None, :])
+    samples, (n_out, n_in) = activations.shape[0], weights.shape
+    return products.reshape(samples, n_out, n_in // simd, simd).sum(axis=-1)
+
+
+def layer_sums(activations, weights, initial, *, simd, adder):
+    """Accumulators ``(samples, n_out)`` of one layer: ``initial`` then every chunk sum added
+    in order through ``adder``."""
+    sums = chunk_sums(np.asarray(activations, dtype=np.int64), weights, simd)
+    total = np.broadcast_to(initial, sums.shape[:2])
+    if adder.kind == "ripple":  # exact: the order does not matter
+        return to_signed(total + sums.sum(axis=-1), adder.width)
+    for fold in range(sums.shape[-1]):
+        total = accumulate(total, sums[..., fold], adder)
+    return total
+
+
+def requantise(total, shift, bits):
+    """A hidden neuron's output: ``clip(total >> shift, 0, 2**bits - 1)``."""
+    return np.clip(total >> shift, 0, (1 << bits) - 1)
+
+
+def infer(config, activations):
+    """``{"scores": (samples, classes), "labels": (samples,), "layers": [activations per
+    hidden layer]}`` for input ``activations`` on the engine of ``config``; scores are offset
+    binary (``acc + 2**(width - 1)``), as the engine's argmax compares them."""
+    model = config.model
+    activations = np.asarray(activations, dtype=np.int64)
+    if activations.ndim != 2 or activations.shape[1] != model.layers[0]:
+        raise InputError(f"Input activations must have shape (samples, {model.layers[0]}), "
+                         f"not {activations.shape}")
+    hidden = []
+    for index, (weights, initial, simd, adder) in enumerate(
+            zip(model.weights, config.initial_values, config.simd, config.adders)):
+        total = layer_sums(activations, weights, initial, simd=simd, adder=adder)
+        if index == model.depth - 1:
+            scores = total + (1 << (adder.width - 1))
+            return {"scores": scores, "labels": np.argmax(scores, axis=1), "layers": hidden}
+        activations = requantise(total, model.shifts[index], model.activation_bits)
+        hidden.append(activations)
+
+
+def accuracy(config, activations, labels):
+    """The fraction of samples the engine of ``config`` classifies as ``labels``."""
+    return float(np.mean(infer(config, activations)["labels"] == np.asarray(labels)))

@@ -1,0 +1,45 @@
+"""MAC engine configurations: names, folding, accumulator widths, refused options and files."""
+
+import pytest
+
+from axbnn.hwgen.designs import parse_design
+from axbnn.hwgen.errors import DesignError
+from axbnn.hwgen.mac_config import MACConfig
+from axbnn.hwgen.models import MAC_MODELS, SHIPPED_MODELS
+
+
+def test_names_round_trip():
+    for name in ("bwnn-digits", "bwnn-digits-loa-4", "bwnn-digits-maj_not-3"):
+        config = parse_design(name)
+        assert isinstance(config, MACConfig) and config.name == name
+    assert parse_design("bwnn-digits-exact").name == "bwnn-digits"
+    config = parse_design("bwnn-digits").replace(pe=(8, 5))
+    assert config.name == "bwnn-digits-pe8x5-simd1x1"
+    assert config.cycles_per_image == 8 * 64
+
+
+def test_accumulators_hold_every_exact_sum():
+    config = parse_design("bwnn-digits")
+    model = config.model
+    for weights, initial, width in zip(model.weights, config.initial_values,
+                                       config.accumulator_widths):
+        largest = abs(initial).max() + 16 * abs(weights).sum(axis=1).max()
+        assert 2 ** (width - 2) > largest
+    assert config.adders[0].name == f"add-{config.accumulator_widths[0]}-ripple"
+    assert parse_design("bwnn-digits-loa-4").adders[1].approx_bits == 4
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"pe": 3}, r"^MAC PE of layer 1 must divide its 64 neurons, not 3$"),
+    ({"simd": (1, 1, 1)}, r"^MAC simd must give one value per layer \(2\), not 3$"),
+    ({"adder": "loa"}, r"^MAC adder must be exact or <kind>-<k> with a kind of loa, "),
+    ({"weights": str(SHIPPED_MODELS["digits"])}, r"^MAC weights: Model file .* is not a MAC "),
+])
+def test_bad_configurations(change, message):
+    with pytest.raises(ValueError, match=message):
+        MACConfig(str(MAC_MODELS["bwnn-digits"])).replace(**change)
+
+
+def test_bad_adder_name():
+    with pytest.raises(DesignError, match=r"^bwnn-digits-loa-13: MAC adder loa-13: its "):
+        parse_design("bwnn-digits-loa-13")
