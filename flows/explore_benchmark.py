@@ -1,6 +1,6 @@
 """Figures of ``axbnn explore``: parallel speed-up, cached reruns, the explorer's own cost.
 
-    python -m axbnn.flows.explore_benchmark -o DIR [--workers N]
+    python -m axbnn.flows.explore_benchmark -o DIR [--workers N] [--part sixteen|hundred]
 
 1. Sixteen iCE40 syntheses one after another in this process and on a local Dask cluster of
    ``--workers`` processes (default 2), each from an empty cache; the two runs' records must be
@@ -86,7 +86,7 @@ def _bookkeeping(space, out_dir):
     return round(seconds / len(records), 4)
 
 
-def run(out_dir, workers=2):
+def run(out_dir, workers=2, parts=("sixteen", "hundred")):
     out_dir = Path(out_dir)
     check_output_dir(out_dir)
     sixteen = _space(out_dir, "sixteen", SIXTEEN)
@@ -96,6 +96,17 @@ def run(out_dir, workers=2):
     def show(key):
         print(f"{key:28s} {figures[key]}", flush=True)
 
+    if "sixteen" in parts:
+        _sixteen(sixteen, out_dir, workers, figures, show)
+    if "hundred" in parts:
+        _hundred(hundred, out_dir, workers, figures, show)
+    write_atomically(out_dir / "explore_benchmark.json", json.dumps(figures, indent=2) + "\n")
+    write_atomically(out_dir / "explore_benchmark.md", "| figure | value |\n|---|---|\n" + "".join(
+        f"| {key} | {value} |\n" for key, value in figures.items()))
+    return figures
+
+
+def _sixteen(sixteen, out_dir, workers, figures, show):
     serial, figures["sixteen_serial_s"] = _timed(
         explore, sixteen, out_dir / "serial", workers=1, cache_dir=out_dir / "cache-serial",
         progress=_Silent())
@@ -105,12 +116,15 @@ def run(out_dir, workers=2):
     figures["workers"] = workers
     figures["speedup"] = round(figures["sixteen_serial_s"] / figures["sixteen_parallel_s"], 2)
     figures["parallel_equals_serial"] = comparable(parallel) == comparable(serial)
-    for key in ("sixteen_serial_s", "sixteen_parallel_s", "speedup", "parallel_equals_serial"):
-        show(key)
     figures["ice40_unit_synth_s"] = round(sum(
         sum(record["synth"]["seconds"].values()) for record in serial if not record["error"])
         / len(serial), 2)
+    for key in ("sixteen_serial_s", "sixteen_parallel_s", "speedup", "parallel_equals_serial",
+                "ice40_unit_synth_s"):
+        show(key)
 
+
+def _hundred(hundred, out_dir, workers, figures, show):
     filled, figures["hundred_fill_s"] = _timed(
         explore, hundred, out_dir / "hundred", workers=workers,
         cache_dir=out_dir / "cache-hundred", progress=_Silent())
@@ -135,18 +149,15 @@ def run(out_dir, workers=2):
                 "explorer_s_per_point"):
         show(key)
 
-    write_atomically(out_dir / "explore_benchmark.json", json.dumps(figures, indent=2) + "\n")
-    write_atomically(out_dir / "explore_benchmark.md", "| figure | value |\n|---|---|\n" + "".join(
-        f"| {key} | {value} |\n" for key, value in figures.items()))
-    return figures
-
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m axbnn.flows.explore_benchmark")
     parser.add_argument("-o", "--output", required=True, metavar="DIR")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--part", action="append", choices=("sixteen", "hundred"),
+                        help="repeatable (default both)")
     args = parser.parse_args(argv)
-    run(args.output, args.workers)
+    run(args.output, args.workers, args.part or ("sixteen", "hundred"))
 
 
 if __name__ == "__main__":
