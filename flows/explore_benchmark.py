@@ -4,7 +4,8 @@
 
 1. Sixteen iCE40 syntheses one after another in this process and on a local Dask cluster of
    ``--workers`` processes (default 2), each from an empty cache; the two runs' records must be
-   identical (tool times aside).
+   identical (tool times aside). Before and after, the speed-up of as many plain CPU-bound
+   processes (:func:`machine_speedup`): the ceiling on a shared machine.
 2. A 100-point ASIC space explored on the local cluster, then explored again by a new
    ``axbnn explore`` process with every result cached (the wall time a user waits), into the
    same directory (fronts unchanged, not drawn again) and into a new one.
@@ -106,7 +107,25 @@ def run(out_dir, workers=2, parts=("sixteen", "hundred")):
     return figures
 
 
+_BURN = "total = 0\nfor number in range(30_000_000):\n    total += number\n"
+
+
+def machine_speedup(workers):
+    """How much faster ``workers`` CPU-bound processes finish than one after another, on this
+    machine as it is now: the most any parallel run can gain here (other jobs or an
+    over-committed virtual machine can leave less than the cores it names)."""
+    def burn(count):
+        started = time.perf_counter()
+        processes = [subprocess.Popen([sys.executable, "-c", _BURN]) for _ in range(count)]
+        for process in processes:
+            process.wait()
+        return time.perf_counter() - started
+
+    return round(workers * burn(1) / burn(workers), 2)
+
+
 def _sixteen(sixteen, out_dir, workers, figures, show):
+    figures["machine_speedup_before"] = machine_speedup(workers)
     serial, figures["sixteen_serial_s"] = _timed(
         explore, sixteen, out_dir / "serial", workers=1, cache_dir=out_dir / "cache-serial",
         progress=_Silent())
@@ -116,11 +135,12 @@ def _sixteen(sixteen, out_dir, workers, figures, show):
     figures["workers"] = workers
     figures["speedup"] = round(figures["sixteen_serial_s"] / figures["sixteen_parallel_s"], 2)
     figures["parallel_equals_serial"] = comparable(parallel) == comparable(serial)
+    figures["machine_speedup_after"] = machine_speedup(workers)
     figures["ice40_unit_synth_s"] = round(sum(
         sum(record["synth"]["seconds"].values()) for record in serial if not record["error"])
         / len(serial), 2)
-    for key in ("sixteen_serial_s", "sixteen_parallel_s", "speedup", "parallel_equals_serial",
-                "ice40_unit_synth_s"):
+    for key in ("machine_speedup_before", "sixteen_serial_s", "sixteen_parallel_s", "speedup",
+                "machine_speedup_after", "parallel_equals_serial", "ice40_unit_synth_s"):
         show(key)
 
 
