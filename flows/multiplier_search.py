@@ -141,9 +141,12 @@ def main(argv=None):
     parser.add_argument("--target", action="append", help="default: ice40-up5k")
     parser.add_argument("--samples", type=int, default=1500)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--slack", type=int, default=3,
+                        help="synthesise plans within this many estimated cells of the front")
     parser.add_argument("-o", "--output", default="build/multiplier-search")
     args = parser.parse_args(argv)
-    search(args.target or ["ice40-up5k"], args.output, samples=args.samples, seed=args.seed)
+    search(args.target or ["ice40-up5k"], args.output, samples=args.samples, seed=args.seed,
+           slack=args.slack)
 
 
 if __name__ == "__main__":
