@@ -233,6 +233,8 @@ def _record(point, target, outcomes, cached):
     })
     if "verify" in values:
         record["verified"] = (values["verify"] or {}).get("verified")
+        if record["verified"] is False:
+            errors.append(f"verify: {values['verify']['summary']}")
     record.update({"error": "; ".join(errors) or None, "cached": cached,
                    "versions": {"synth": versions("synth"), kind: versions(kind)}})
     return record
@@ -461,28 +463,44 @@ def _group_front(rows, lower_is_better):
 
 def write_fronts(records, targets, out_dir):
     """``<target>/front.json``, ``front.md`` and ``front.png`` of each target from the
-    records."""
+    records; a target whose front files already say the same is left as it is (a rerun from the
+    cache does not draw its plots again)."""
     for target in targets:
         rows = [record for record in records if record["target"] == target]
-        scored = [row for row in rows if row["error"] is None and row["cost"] is not None
-                  and row["score"] is not None]
+        scored = sorted((row for row in rows if row["error"] is None and row["cost"] is not None
+                         and row["score"] is not None),
+                        key=lambda row: (row["group"], row["cost"], row["design"]))
         groups = {}
         for row in scored:
             groups.setdefault(row["group"], []).append(row)
         entries = []
         for group, members in groups.items():
-            lower = members[0]["score_key"] == "mred"
-            on_front = _group_front(members, lower)
+            lower_is_better = next(lower for _, key, _, lower in _SCORES.values()
+                                   if key == members[0]["score_key"])
+            on_front = _group_front(members, lower_is_better)
             entries += [{"design": row["design"], "group": group, row["cost_key"]: row["cost"],
                          "cost": row["cost"], row["score_key"]: row["score"],
                          "score": row["score"], "fmax_mhz": row["synth"].get("fmax_mhz"),
                          "verified": row.get("verified"), "on_front": row["design"] in on_front}
-                        for row in sorted(members, key=lambda row: row["cost"])]
-        failed = [row for row in rows if row not in scored]
+                        for row in members]
+        failed = sorted((row for row in rows if row not in scored),
+                        key=lambda row: row["design"])
         directory = out_dir / target
-        write_atomically(directory / "front.json", json.dumps(entries, indent=2) + "\n")
-        write_atomically(directory / "front.md", _markdown(target, entries, failed))
+        front = json.dumps(entries, indent=2) + "\n"
+        markdown = _markdown(target, entries, failed)
+        if _reads(directory / "front.json") == front and _reads(directory / "front.md") == \
+                markdown and (directory / "front.png").is_file():
+            continue
         _plot(target, entries, directory / "front.png")
+        write_atomically(directory / "front.md", markdown)
+        write_atomically(directory / "front.json", front)  # last: it vouches for the others
+
+
+def _reads(path):
+    try:
+        return path.read_text()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _score_label(entry):
@@ -509,7 +527,9 @@ def _markdown(target, entries, failed):
 
 
 def _plot(target, entries, path):
-    """A panel per group: cost against score, the front as a step line (:mod:`flows.plots`)."""
+    """A panel per group: cost against score, the front's points numbered and named in the
+    legend (:mod:`flows.plots`), the others only counted there (front.md names them all: a
+    hundred names would hide the plot), the front as a step line."""
     groups = list(dict.fromkeys(entry["group"] for entry in entries)) or ["(no point)"]
     columns = min(len(groups), 3)
     figure, axes = plots.figure(-(-len(groups) // columns), columns, width=6.5, height=4.8)
@@ -517,11 +537,16 @@ def _plot(target, entries, path):
         axis.set_visible(False)
     for axis, group in zip(axes.flat, groups):
         members = [entry for entry in entries if entry["group"] == group]
-        plots.numbered_points(axis, [(entry["cost"], entry["score"], entry["design"],
-                                      entry["on_front"]) for entry in members])
-        plots.front_line(axis, [(entry["cost"], entry["score"]) for entry in members
-                                if entry["on_front"]], label="Pareto front")
+        front = [entry for entry in members if entry["on_front"]]
+        others = [(entry["cost"], entry["score"], False) for entry in members
+                  if not entry["on_front"]]
+        plots.markers(axis, others, label=f"{len(others)} others (front.md)" if others else None)
+        plots.numbered_points(axis, [(entry["cost"], entry["score"], entry["design"], True)
+                                     for entry in front])
+        plots.front_line(axis, [(entry["cost"], entry["score"]) for entry in front],
+                         label="Pareto front")
         axis.set(title=f"{group} on {target}", xlabel=cost_of(target)[1],
                  ylabel=_score_label(members[0]) if members else "")
-        axis.legend(fontsize=6, loc="best")
+        if members:
+            axis.legend(fontsize=6, loc="best")
     plots.save(figure, path)

@@ -74,16 +74,21 @@ def tool_version(tool):
     variable is never started for this: it may be any script); ``None`` when it is missing."""
     variable, _, package, _ = TOOLS[tool]
     if not os.environ.get(variable):
-        try:
-            return f"{package} {importlib.metadata.version(package)}"
-        except importlib.metadata.PackageNotFoundError:
-            return None
+        return _package_version(package)
     try:
         command, _ = resolve_tool(tool)
     except FlowError:
         return None
     status = os.stat(command)
     return _file_hash(command, status.st_size, status.st_mtime_ns)
+
+
+@cache
+def _package_version(package):
+    try:
+        return f"{package} {importlib.metadata.version(package)}"
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 @cache

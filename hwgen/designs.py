@@ -65,7 +65,7 @@ def _from_name(name):
 def config_class(family, keys, *, source="design"):
     """The configuration class of ``family``; a :class:`DesignError` naming ``source`` for an
     unknown family or a key among ``keys`` that is none of its fields."""
-    if family not in FAMILIES:
+    if not isinstance(family, str) or family not in FAMILIES:
         raise DesignError(f"{source}: family must be one of {', '.join(FAMILIES)}, "
                           f"not {family!r}")
     cls = FAMILIES[family].config

@@ -91,6 +91,7 @@ SPACES = {
     "space_target": 'targets = ["ice41"]\ndesigns = ["fa-exact"]\n',
     "space_nothing": 'targets = ["asic"]\n',
     "space_fa": 'targets = ["asic"]\ndesigns = ["fa-exact"]\n',
+    "space_families": '[[sweep]]\nfamily = ["popcount", "mul8"]\n',
 }
 
 
@@ -156,6 +157,9 @@ CASES = [
         "fa, approx_columns, approx_levels, tree, xnor, pipeline, counter, not 'faa'"),
     ("explore: empty sweep", ["explore", "{tmp}/space_empty_sweep.toml", "-o", "{tmp}/x"], 2,
      "sweep 1: width must be a value or a non-empty list of values, not []"),
+    ("explore: a sweep of families", ["explore", "{tmp}/space_families.toml", "-o",
+                                      "{tmp}/x"], 2,
+     "space_families.toml': sweep 1: family must be one of fa, popcount, "),
     ("explore: unknown target", ["explore", "{tmp}/space_target.toml", "-o", "{tmp}/x"], 2,
      "targets must be among ice40-up5k, ice40-hx8k, ecp5-25k, ecp5-85k, asic, not 'ice41'"),
     ("explore: no design", ["explore", "{tmp}/space_nothing.toml", "-o", "{tmp}/x"], 2,

@@ -71,6 +71,9 @@ def test_explore_records_fronts_and_cache(space, tmp_path, monkeypatch, capsys):
     assert main(["explore", str(space), "-o", str(out), "--workers", "1"]) == 2
     captured = capsys.readouterr()
     assert captured.out.startswith("12 points (0 cached, 5 failed)")
+    progress = captured.err.splitlines()[:-1]  # a line per point in a log, then the error
+    assert len(progress) == 12 and progress[-1].startswith("[12/12] ")
+    assert progress[-1].endswith(", 5 failed, 0 s left")
     assert captured.err.splitlines()[-1] == (
         "axbnn: error: 5 of 12 points failed, first popcount width=8 fa=\"exact\" "
         "approx_columns=1 on asic: Popcount approx_columns and approx_levels need an "
@@ -114,15 +117,6 @@ class _Quiet:
         pass
 
 
-def test_progress_lines_in_a_log(space, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(synth, "synthesize", _stand_in([]))
-    explore(space, tmp_path / "out", workers=1)
-    lines = capsys.readouterr().err.splitlines()
-    assert len(lines) == 12
-    assert lines[-1].startswith("[12/12] ") and lines[-1].endswith(" left")
-    assert any("5 failed" in line for line in lines)
-
-
 def test_a_job_that_raises_is_a_one_line_result(monkeypatch):
     def broken(config, target):
         raise ZeroDivisionError("division by zero\nsecond line")
@@ -130,3 +124,37 @@ def test_a_job_that_raises_is_a_one_line_result(monkeypatch):
     monkeypatch.setitem(explore_module._JOBS, "synth", broken)
     assert explore_module.run_job("synth", {"family": "fa", "variant": "exact"}, "asic") == {
         "error": "ZeroDivisionError: division by zero"}
+
+
+def test_a_failed_proof_fails_its_points(tmp_path, monkeypatch):
+    (tmp_path / "space.toml").write_text('targets = ["asic"]\ndesigns = ["fa-maj_not"]\n')
+    monkeypatch.setattr(synth, "synthesize", _stand_in([]))
+    monkeypatch.setitem(explore_module._JOBS, "verify", lambda config, target: {
+        "verified": False, "summary": "fa-maj_not on verilator: 7 of 8 vectors match"})
+    (record,) = explore(tmp_path / "space.toml", tmp_path / "out", workers=1, verify=True,
+                        progress=_Quiet())
+    assert record["verified"] is False
+    assert record["error"] == "verify: fa-maj_not on verilator: 7 of 8 vectors match"
+
+
+@pytest.mark.slow
+def test_engines_are_scored_by_bit_exact_accuracy(tmp_path, monkeypatch, digits):
+    from axbnn.hwgen.designs import parse_design
+    from axbnn.sim.bnn_infer import accuracy
+
+    (tmp_path / "space.toml").write_text(
+        'targets = ["asic"]\n[[sweep]]\nfamily = "bnn"\nweights = "digits-small"\n'
+        'style = "unrolled"\npopcount = ["exact", "maj4", "maj_not-l1"]\n')
+    monkeypatch.setattr(synth, "synthesize", _stand_in([]))
+    records = explore(tmp_path / "space.toml", tmp_path / "out", workers=1, progress=_Quiet())
+    for record in records:
+        config = parse_design(record["design"])
+        assert record["score_key"] == "accuracy" and record["score"] == accuracy(
+            config, config.model.binarize(digits.x_test), digits.y_test)
+    front = json.loads((tmp_path / "out" / "asic" / "front.json").read_text())
+    for entry in front:  # on the front exactly when no other is as cheap and as accurate
+        beaten = any(other["cost"] <= entry["cost"] and other["accuracy"] >= entry["accuracy"]
+                     and other is not entry and (other["cost"], other["accuracy"]) !=
+                     (entry["cost"], entry["accuracy"]) for other in front)
+        assert entry["on_front"] is not beaten
+    assert {entry["on_front"] for entry in front} == {True, False}

@@ -50,7 +50,7 @@ def _stop(processes):
     for process in processes:
         if process.poll() is None:
             process.terminate()
-    deadline = time.monotonic() + 3  # a worker may be inside a tool: then it is killed
+    deadline = time.monotonic() + 1  # a worker may be inside a tool: then it is killed
     for process in processes:
         try:
             process.wait(timeout=max(deadline - time.monotonic(), 0.01))
