@@ -26,7 +26,7 @@ VERBS = {
     "report": "report compares arithmetic units; synthesise an engine with synth",
     "build": "build needs a board top",
     "behavioural": "--behavioural needs a plain-arithmetic baseline, which engines do not have",
-    "predict": "predict needs a bnn engine or an smul8 multiplier",
+    "predict": "predict needs a bnn or bwnn engine or an smul8 multiplier",
     "tune": "tune needs a bnn engine",
     "train-mac": "train-mac needs a MAC engine (bwnn-...)",
     "retrain": "retrain needs bnn engines or smul8 multipliers",
@@ -51,7 +51,8 @@ class Family:
     function as plain arithmetic; ``metrics`` (in :mod:`axbnn.sim`), when set, adds
     family-specific error metrics to ``characterize``; ``adapt`` (in :mod:`axbnn.sim`),
     ``adapt(config, dataset, adaptation, *, epochs, progress)``, gives an approximate engine's
-    network adapted to it for ``front``.
+    network adapted to it for ``front``; ``predict`` (in :mod:`axbnn.flows`), when the family
+    supports the verb, predicts its designs' accuracy from an error model.
     """
     name: str
     config: type
@@ -63,6 +64,7 @@ class Family:
     behavioural: str = None
     metrics: str = None
     adapt: str = None
+    predict: str = None
 
     def supports(self, verb):
         return verb in self.verbs
@@ -90,7 +92,8 @@ FAMILIES = {family.name: family for family in (
            "multiplier:evaluate", _UNIT_VERBS | {"predict", "retrain"},
            ("mul8-0000", "mul8-1110", "mul8-2220", "mul8-3330", "mul8-3300", "mul8-2200",
             "mul8-1111", "mul8-2222", "mul8-3333", "smul8-0000", "smul8-3330", "smul8-2220"),
-           behavioural="behavioural:multiplier", metrics="multiplier:extra_metrics"),
+           behavioural="behavioural:multiplier", metrics="multiplier:extra_metrics",
+           predict="predict:predict_mlp"),
     Family("add", AdderConfig, "ports", "adder:ApproxAdder", "adder:evaluate", _UNIT_VERBS,
            ("add-16-ripple", "add-16-loa-4", "add-16-maj_not-4", "add-16-axa3-4"),
            behavioural="behavioural:adder"),
@@ -99,11 +102,12 @@ FAMILIES = {family.name: family for family in (
                       "classify", "front", "engine options"}),
            ("bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2",
             "bnn-digits-maj4", "bnn-digits-small-unrolled", "bnn-digits-small-unrolled-maj4"),
-           adapt="bnn_adapt:adapt"),
+           adapt="bnn_adapt:adapt", predict="predict:predict"),
     Family("mac", MACConfig, "stream", "mac_engine:MACEngine", "mac_infer:infer",
-           frozenset({"generate", "verify", "synth", "front", "train-mac", "engine options"}),
+           frozenset({"generate", "verify", "synth", "front", "train-mac", "engine options",
+                      "predict"}),
            ("bwnn-digits", "bwnn-digits-loa-4", "bwnn-digits-maj_not-3"),
-           adapt="mac_tuning:adapt"),
+           adapt="mac_tuning:adapt", predict="predict:predict_mac"),
 )}
 _BY_CLASS = {family.config: family for family in FAMILIES.values()}
 
