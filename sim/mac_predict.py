@@ -120,8 +120,8 @@ def _window_keys(low, states, history):
     keys = low[:, :folds - history]
     for age in range(1, history + 1):
         newer = low[:, age:folds - history + age]
-        keys = (keys[..., None] * states + newer[:, :, None, :]).reshape(samples, folds - history,
-                                                                         -1)
+        keys = (keys[..., None] * states + newer[:, :, None, :]).reshape(
+            samples, folds - history, patterns ** (age + 1))
     return keys.reshape(samples, -1)
 
 
