@@ -68,3 +68,13 @@ def test_cli_gives_the_prediction_keys(capsys):
     assert {"predicted_accuracy", "simulated_accuracy", "predict_seconds",
             "simulate_seconds"} <= result.keys()
     assert abs(result["predicted_accuracy"] - result["simulated_accuracy"]) <= 0.01
+
+
+def test_without_history_the_prediction_misses(monkeypatch):
+    """The check above can fail: conditioned on no preceding addend, maj_not-3 is far off."""
+    monkeypatch.setattr("axbnn.sim.mac_predict.MAX_HISTORY", 0)
+    data = load_dataset("digits")
+    config = parse_design("bwnn-digits-maj_not-3")
+    activations = config.model.binarize(data.x_test)
+    assert abs(predict_accuracy(config, activations, data.y_test)
+               - accuracy(config, activations, data.y_test)) > 0.05
