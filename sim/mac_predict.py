@@ -17,7 +17,8 @@ Only the expected error is injected. The per-addition variances would add up to 
 residual variance measured against bit-exact runs on digits (the low bits remember the error
 they carry, so consecutive errors partly cancel), and that much noise moved the prediction
 further from bit-exact than none. So the prediction is one deterministic pass: each layer's
-accumulators are the exact ones plus their expected error, requantised into the next layer.
+accumulators are the exact ones plus their expected error, requantised into the next layer
+(no wrap: the accumulators hold every exact sum with a bit to spare).
 """
 
 import numpy as np
@@ -31,10 +32,12 @@ __all__ = ["adder_tables", "chunk_patterns", "state_distribution", "history_tabl
            "history_for", "layer_errors", "predict_scores", "predict_accuracy",
            "MAX_WINDOW_PATTERNS", "MAX_PREDICT_SIMD"]
 
-#: Sign patterns a neuron's window of addends may take: ``2**(simd * (history + 1))`` at most
-#: this, so history 3 at SIMD 1. On digits, conditioning on 3 predecessors brought every
-#: front adder's prediction within 0.6 pt of bit-exact, where 0-2 left maj_not-3 1.3-15 pt off.
+#: Sign patterns a neuron's window of addends may take, ``2**(simd * (history + 1))``: each is
+#: a column per fold of the layer's matrix product, so this bounds the model's cost (history 3
+#: at SIMD 1, 1 at SIMD 2, none from SIMD 3 on).
 MAX_WINDOW_PATTERNS = 16
+#: On digits, 3 preceding addends brought every front adder within 0.6 pt of bit-exact, where
+#: 0, 1 or 2 left maj_not-3 up to 15 pt off.
 MAX_HISTORY = 3
 #: A chunk's sums are formed for all ``2**simd`` sign patterns of its weights.
 MAX_PREDICT_SIMD = 8
