@@ -1,6 +1,7 @@
 """Benchmarks of the foundation: golden-model throughput, RTL verification and generation time.
 
     python -m axbnn.flows.benchmark [-o DIR]
+    python -m axbnn.flows.benchmark --mac-prediction   # only the MAC error model's rows
 
 Prints a table and writes ``benchmark.json`` and ``benchmark.md`` into DIR. Figures are wall
 times on this machine, best of a few repeats where a run is short; compare ratios from one run.
@@ -17,10 +18,14 @@ import numpy as np
 
 from ..hwgen.designs import parse_design
 from ..hwgen.files import check_output_dir, write_atomically
+from ..hwgen.mac_config import MACConfig
+from ..hwgen.mac_model import MACModel
 from ..sim.multiplier import multiply, product_table
 from ..sim.bitpack import lanes_to_ints, pack_lanes, pack_rows
 from ..sim.bnn_data import load_dataset
 from ..sim.bnn_infer import infer
+from ..sim.mac_infer import infer as mac_infer
+from ..sim.mac_predict import predict_scores
 from ..sim.popcount import count_rows, is_exact, popcount, walk_lanes
 
 from .generate import generate
@@ -97,21 +102,55 @@ def _generation(work):
             "rate": None, "unit": None}
 
 
+def _mac_prediction(work, adder, *, hidden=640, seed=0):
+    """The accumulator error model against the bit-exact model on a ``64-hidden-hidden-10``
+    binary-weight network (random weights: the time does not depend on them) over the digits
+    test images; ``agreement`` is the fraction of images both classify alike."""
+    digits = parse_design("bwnn-digits").model
+    rng = np.random.default_rng(seed)
+    layers = (digits.n_features, hidden, hidden, digits.n_classes)
+    model = MACModel("binary", digits.activation_bits, layers,
+                     tuple(rng.choice([-1, 1], (n_out, n_in)) for n_in, n_out
+                           in zip(layers, layers[1:])),
+                     tuple(np.zeros(n_out, dtype=np.int64) for n_out in layers[1:]),
+                     (4, 5), digits.input_thresholds, {"seed": seed})
+    model.save(work / "wide.npz")  # shifts keep the hidden activations of the 4-bit range
+    config = MACConfig(str(work / "wide.npz"), adder=adder)
+    activations = model.binarize(load_dataset().x_test)
+    started = time.perf_counter()
+    predicted = np.argmax(predict_scores(config, activations), axis=1)
+    predict_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    simulated = mac_infer(config, activations)["labels"]
+    simulate_seconds = time.perf_counter() - started
+    return {"benchmark": f"MAC error model: {'-'.join(map(str, layers))} {adder}, "
+                         f"{len(activations)} images, predicted vs bit-exact",
+            "seconds": predict_seconds, "simulate_seconds": simulate_seconds,
+            "speedup": simulate_seconds / predict_seconds,
+            "agreement": float(np.mean(predicted == simulated)),
+            "rate": len(activations) / predict_seconds, "unit": "images/s"}
+
+
+MAC_PREDICTION_ADDERS = ("loa-2", "loa-4", "maj_not-3")
 MODEL_DESIGNS = ("popcount-256-exact", "popcount-256-maj_not", "popcount-256-maj_not-l1",
                  "popcount-256-maj_not-c2", "popcount-256-maj4", "popcount-1024-exact")
 ENGINES = ("bnn-digits", "bnn-digits-maj4", "bnn-digits-maj_not-l1")
 
 
-def run_benchmarks(progress=print):
-    rows = []
-    steps = [_multiplier_throughput, _table_lookup_throughput]
-    steps += [lambda design=design: _popcount_throughput(design) for design in MODEL_DESIGNS]
-    steps += [lambda design=design: _engine_inference(design) for design in ENGINES]
+def run_benchmarks(progress=print, *, mac_prediction_only=False):
+    rows, steps = [], []
+    if not mac_prediction_only:
+        steps += [_multiplier_throughput, _table_lookup_throughput]
+        steps += [lambda design=design: _popcount_throughput(design) for design in MODEL_DESIGNS]
+        steps += [lambda design=design: _engine_inference(design) for design in ENGINES]
     with tempfile.TemporaryDirectory(prefix="axbnn-bench-") as work:
         work = Path(work)
-        steps += [lambda simulator=simulator: _verification(simulator, work)
-                  for simulator in SIMULATORS if simulator in available_simulators()]
-        steps += [lambda: _generation(work)]
+        steps += [lambda adder=adder: _mac_prediction(work, adder)
+                  for adder in MAC_PREDICTION_ADDERS]
+        if not mac_prediction_only:
+            steps += [lambda simulator=simulator: _verification(simulator, work)
+                      for simulator in SIMULATORS if simulator in available_simulators()]
+            steps += [lambda: _generation(work)]
         for index, step in enumerate(steps, 1):
             result = step()
             rows += result if isinstance(result, list) else [result]
@@ -127,6 +166,9 @@ def to_markdown(rows):
         note = ""
         if "build_seconds" in row:
             note = f"build {row['build_seconds']:.1f} s + run {row['run_seconds']:.1f} s"
+        if "speedup" in row:
+            note = (f"bit-exact {row['simulate_seconds']:.2f} s, {row['speedup']:.1f}x faster, "
+                    f"same class on {row['agreement']:.1%}")
         lines.append(f"| {row['benchmark']} | {row['seconds']:.3f} | {rate} | {note} |")
     return "\n".join(lines) + "\n"
 
@@ -134,10 +176,13 @@ def to_markdown(rows):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m axbnn.flows.benchmark", description=__doc__)
     parser.add_argument("-o", "--output", default="benchmark", metavar="DIR")
+    parser.add_argument("--mac-prediction", action="store_true",
+                        help="only the MAC error model against the bit-exact model")
     args = parser.parse_args(argv)
     output = Path(args.output)
     check_output_dir(output)
-    rows = run_benchmarks(progress=lambda line: print(line, file=sys.stderr))
+    rows = run_benchmarks(progress=lambda line: print(line, file=sys.stderr),
+                          mac_prediction_only=args.mac_prediction)
     write_atomically(output / "benchmark.json", json.dumps(rows, indent=2) + "\n")
     write_atomically(output / "benchmark.md", to_markdown(rows))
     print(to_markdown(rows), end="")

@@ -159,7 +159,7 @@ def build_bitstream(config, board_name, out_dir, *, cycles=DEFAULT_CYCLES, image
     bitstream = out_dir / f"top{suffix}"
     bitstream.unlink(missing_ok=True)
     platform = board.platform()
-    for tool in _FAMILY_TOOLS[platform.family]:
+    for tool in _FAMILY_TOOLS[platform.family.lower()]:  # "iCE40", "ecp5"
         notice = first_run_notice(tool)
         if notice:
             logger.info(notice)

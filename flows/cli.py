@@ -500,21 +500,23 @@ def _parser():
     verb.set_defaults(run=_retrain)
 
     verb = verbs.add_parser("predict", help="a BNN engine's accuracy from its popcount error "
-                                            "model, or an 8-bit MLP's from its smul8 "
+                                            "model, a bwnn engine's from its accumulator "
+                                            "adder's, or an 8-bit MLP's from its smul8 "
                                             "multiplier's, without bit-exact simulation")
     verb.add_argument("design", metavar="DESIGN")
     verb.add_argument("--dataset", default=None, metavar="digits|idx:DIR|FILE.npz",
                       help="default: the one the model was trained on")
     verb.add_argument("--check", action="store_true",
                       help="also the bit-exact accuracy of the golden model, and its time")
-    verb.add_argument("--draws", type=_positive_int, default=DEFAULT_DRAWS,
-                      help="samplings of the hidden layers (default %(default)s)")
+    verb.add_argument("--draws", type=_positive_int,
+                      help=f"samplings of the hidden layers (default {DEFAULT_DRAWS}; bnn and "
+                           f"smul8 designs)")
     verb.add_argument("--method", choices=PMF_METHODS,
                       help="how the popcount's conditional error is computed (default "
                            "enumerate up to 20 inputs, else monte_carlo)")
-    verb.add_argument("--layer-model", choices=LAYER_MODELS, default=LAYER_MODELS[0],
-                      help="smul8 designs: the layer error model (default %(default)s)")
-    verb.add_argument("--seed", type=int, default=0)
+    verb.add_argument("--layer-model", choices=LAYER_MODELS,
+                      help=f"smul8 designs: the layer error model (default {LAYER_MODELS[0]})")
+    verb.add_argument("--seed", type=int, help="bnn and smul8 designs (default 0)")
     verb.add_argument("--json", action="store_true", help="print one JSON object")
     group = _add_bnn_options(verb)
     group.description = ("for an smul8 design, --weights takes an MLP from 'axbnn train-mlp' "

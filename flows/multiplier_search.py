@@ -32,22 +32,27 @@ _ERRORS = ("mred", "med", "wce", "mean_error", "error_rate")
 
 
 def random_plan(rng, trees=("chain",)):
-    """A random :class:`ProductMultiplierConfig`: mostly truncation and merged rows, which
-    remove LUT4s, sometimes approximate full adders, which on a carry chain mostly do not."""
-    merge = "".join(str(int(digit)) for digit in rng.integers(0, 8, 4) * (rng.random(4) < 0.7))
-    fields = {"truncate": int(rng.integers(0, 9)), "merge": merge,
+    """A random :class:`ProductMultiplierConfig`: mostly ORed low columns, truncation and
+    merged rows, which remove LUT4s; sometimes approximate full adders, which on a carry chain
+    mostly do not."""
+    truncate = int(rng.integers(0, 6))
+    or_columns = int(rng.integers(truncate + 1, 12)) if rng.random() < 0.6 else 0
+    merge = "".join(str(int(digit)) for digit in rng.integers(0, 8, 4) * (rng.random(4) < 0.5))
+    fields = {"truncate": truncate, "or_columns": or_columns, "merge": merge,
               "carry": bool(merge != "0000" and rng.random() < 0.5),
-              "tree": str(rng.choice(trees))}
-    if rng.random() < 0.15:
+              "compensate": bool(rng.random() < 0.3), "tree": str(rng.choice(trees))}
+    if rng.random() < 0.1:
         fields["fa"] = str(rng.choice(APPROXIMATE_FA_VARIANTS))
         fields["approx_columns"] = int(rng.integers(2, 11))
     return ProductMultiplierConfig(**fields)
 
 
 def estimated_cells(config):
-    """Terms plus adders: a cell each on a carry chain, about what a LUT4 fabric pays."""
+    """LUT4s of the terms (an OR of ``h`` partial products takes ``(2h - 1) / 3`` of them) and
+    the adders: a cell each on a carry chain, two (sum and carry) elsewhere."""
     tree = config.plan.tree
-    return len(config.plan.terms) + tree.count("all")
+    terms = sum(max(1, -(-(2 * len(term.pairs) - 1) // 3)) for term in config.plan.terms)
+    return terms + tree.count("all") * (1 if config.tree == "chain" else 2)
 
 
 def pareto_front(points):
@@ -136,9 +141,12 @@ def main(argv=None):
     parser.add_argument("--target", action="append", help="default: ice40-up5k")
     parser.add_argument("--samples", type=int, default=1500)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--slack", type=int, default=3,
+                        help="synthesise plans within this many estimated cells of the front")
     parser.add_argument("-o", "--output", default="build/multiplier-search")
     args = parser.parse_args(argv)
-    search(args.target or ["ice40-up5k"], args.output, samples=args.samples, seed=args.seed)
+    search(args.target or ["ice40-up5k"], args.output, samples=args.samples, seed=args.seed,
+           slack=args.slack)
 
 
 if __name__ == "__main__":

@@ -4,16 +4,19 @@
 (:mod:`sim.bnn_predict`). ``smul8-*`` designs: an 8-bit MLP (a file from ``axbnn train-mlp``,
 or one trained in float on the data set on the spot by :func:`sim.mlp_train.train_float`,
 seeded, a second or two) through a layer error model of the multiplier
-(:mod:`sim.layer_error_model`).
+(:mod:`sim.layer_error_model`). ``bwnn-*`` designs: the engine's own network through its
+accumulator adder's error model (:mod:`sim.mac_predict`). Which applies is the family's
+``predict`` (:class:`~hwgen.families.Family`).
 """
 
+import inspect
 import logging
 import time
 
 from ..hwgen.designs import with_options
 from ..hwgen.errors import DesignError
-from ..hwgen.families import require
-from ..sim import layer_error_model
+from ..hwgen.families import load, require
+from ..sim import layer_error_model, mac_infer, mac_predict
 from ..sim.bnn_data import load_dataset
 from ..sim.bnn_infer import accuracy
 from ..sim.bnn_predict import (DEFAULT_DRAWS, MAX_DRAWS, count_tables, flip_probabilities,
@@ -24,21 +27,37 @@ from ..sim.units import product_table
 from ..sim.quant_mlp import accuracy as mlp_accuracy
 from ..sim.quant_mlp import load_mlp, table_products
 
-__all__ = ["predict_design", "predict", "predict_mlp"]
+__all__ = ["predict_design", "predict", "predict_mlp", "predict_mac"]
+
+#: The command-line flag of each option a family's predictor may or may not take.
+_FLAGS = {"draws": "--draws", "method": "--method", "kind": "--layer-model", "seed": "--seed"}
 
 logger = logging.getLogger(__name__)
 
 
-def predict_design(config, *, weights=None, dataset=None, check=False, draws=DEFAULT_DRAWS,
-                   method=None, kind="correlated", seed=0):
-    """:func:`predict` for an engine (``weights`` its model file) or :func:`predict_mlp` for a
-    sign-magnitude multiplier (``weights`` an MLP file), as the design's family says."""
-    check_count("Draw count", draws, MAX_DRAWS)  # before tables are built or networks trained
-    if require(config, "predict").interface == "stream":
-        return predict(with_options(config, weights=weights), dataset=dataset, check=check,
-                       draws=draws, method=method, seed=seed)
-    return predict_mlp(config, weights=weights, dataset=dataset, check=check, draws=draws,
-                       kind=kind, seed=seed)
+def predict_design(config, *, weights=None, dataset=None, check=False, draws=None, method=None,
+                   kind=None, seed=None):
+    """The prediction of the design's family (:func:`predict` for a bnn engine,
+    :func:`predict_mac` for a MAC engine, :func:`predict_mlp` for a sign-magnitude multiplier),
+    given the options that are not ``None``; ``weights`` is the engine's model file or the
+    MLP's. An option the family's prediction does not take is a :class:`DesignError`."""
+    predictor = load("flows", require(config, "predict").predict)
+    takes = inspect.signature(predictor).parameters
+    options = {name: value for name, value in (("draws", draws), ("method", method),
+                                               ("kind", kind), ("seed", seed))
+               if value is not None}
+    for name in options:
+        if name not in takes:
+            allowed = ", ".join(flag for option, flag in _FLAGS.items() if option in takes)
+            raise DesignError(f"predict {config.name} takes no {_FLAGS[name]} (its family's "
+                              f"options: {allowed or 'none'})")
+    if draws is not None:
+        check_count("Draw count", draws, MAX_DRAWS)  # before tables are built or networks trained
+    if "weights" in takes:
+        options["weights"] = weights
+    else:
+        config = with_options(config, weights=weights)
+    return predictor(config, dataset=dataset, check=check, **options)
 
 
 def predict(config, *, dataset=None, check=False, draws=DEFAULT_DRAWS, method=None, seed=0):
@@ -69,7 +88,7 @@ def predict(config, *, dataset=None, check=False, draws=DEFAULT_DRAWS, method=No
 
 
 def predict_mlp(config, *, weights=None, dataset=None, check=False, draws=DEFAULT_DRAWS,
-                kind="correlated", seed=0):
+                kind=layer_error_model.LAYER_MODELS[0], seed=0):
     """:func:`predict` for a sign-magnitude multiplier ``config`` in the 8-bit MLP of file
     ``weights`` (:func:`sim.quant_mlp.load_mlp`; by default one trained here); building the
     layer error model (``kind``, measured on training images) is ``tables_seconds``."""
@@ -103,5 +122,22 @@ def predict_mlp(config, *, weights=None, dataset=None, check=False, draws=DEFAUL
         start = time.perf_counter()
         result["simulated_accuracy"] = mlp_accuracy(model, data.x_test, data.y_test,
                                                     table_products(table))
+        result["simulate_seconds"] = time.perf_counter() - start
+    return result
+
+
+def predict_mac(config, *, dataset=None, check=False):
+    """:func:`predict` for a MAC engine: its accuracy from the expected error of its
+    accumulator adder (:func:`sim.mac_predict.predict_accuracy`), one deterministic pass."""
+    data = load_dataset(dataset or config.model.metadata.get("dataset", "digits"))
+    data.check_classes(config.model.n_classes, f"the model of {config.name}")
+    activations = config.model.binarize(data.x_test)
+    start = time.perf_counter()
+    predicted = mac_predict.predict_accuracy(config, activations, data.y_test)
+    result = {"design": config.name, "images": len(activations),
+              "predicted_accuracy": predicted, "predict_seconds": time.perf_counter() - start}
+    if check:
+        start = time.perf_counter()
+        result["simulated_accuracy"] = mac_infer.accuracy(config, activations, data.y_test)
         result["simulate_seconds"] = time.perf_counter() - start
     return result

@@ -356,7 +356,8 @@ _PRODUCT_TOKEN = r"[a-z_0-9]+"
 #: A partial-product multiplier's plan as named after ``umul8-``: ``exact``, or among
 #: ``t<T>``, ``or<dddd>``, ``cin``, ``<fa>[-c<k>]``, ``<tree>`` in that order, joined by ``-``.
 PRODUCT_PLAN = rf"(?:{_PRODUCT_TOKEN})(?:-(?:{_PRODUCT_TOKEN}))*"
-_PRODUCT_FORM = "exact or [t<T>][-or<dddd>][-cin][-<fa>[-c<k>]][-<tree>]"
+_PRODUCT_FORM = ("exact or [t<T>][-orc<K>][-or<dddd>][-cin][-nocomp][-<fa>[-c<k>]]"
+                 "[-<tree>]")
 
 
 @dataclass(frozen=True)
@@ -364,18 +365,22 @@ class ProductMultiplierConfig(_Design):
     """An 8x8 multiplier built as a partial-product matrix and a compressor tree
     (:mod:`hwgen.product_plan`): ``umul8-<plan>`` unsigned, ``smmul8-<plan>`` sign-magnitude.
 
-    ``truncate`` drops the partial products of that many low columns; ``merge`` gives, for
+    ``truncate`` drops the partial products of that many low columns; ``or_columns`` ORs the
+    partial products of each column below it into one bit; ``merge`` gives, for
     each pair of partial-product rows (0-1, 2-3, 4-5, 6-7), how many of their lowest
     overlapping columns are ORed into one term; ``carry`` feeds the AND of each merged pair's
-    top column into its adder; the expected loss is added back as constants. ``fa`` replaces
+    top column into its adder; the expected loss is added back as constants unless
+    ``compensate`` is false. ``fa`` replaces
     the tree's full adders (in the ``approx_columns`` lowest columns, or all). ``tree`` is
     ``chain`` (rows added by carry-chain adders, the default), ``dadda`` or ``wallace``.
     ``signed`` takes sign-magnitude operands (bit 7 the sign) like ``smul8``: the 7-bit
     magnitudes go through the unsigned core.
     """
     truncate: int = 0
+    or_columns: int = 0
     merge: str = "0000"
     carry: bool = False
+    compensate: bool = True
     fa: str = "exact"
     approx_columns: int = None
     tree: str = "chain"
@@ -386,11 +391,15 @@ class ProductMultiplierConfig(_Design):
 
     def __post_init__(self):
         _check_int("Multiplier truncate", self.truncate, 0, 14)
+        _check_int("Multiplier or_columns", self.or_columns, 0, 14)
+        if self.or_columns and self.or_columns <= self.truncate:
+            raise ValueError(f"Multiplier or_columns must be above truncate ({self.truncate}), "
+                             f"not {self.or_columns!r}")
         if (not isinstance(self.merge, str) or len(self.merge) != PAIRS
                 or any(digit not in "01234567" for digit in self.merge)):
             raise ValueError(f"Multiplier merge must be {PAIRS} digits from 0 to 7 "
                              f"(like '3300'), not {self.merge!r}")
-        for name in ("carry", "signed"):
+        for name in ("carry", "compensate", "signed"):
             if not isinstance(getattr(self, name), bool):
                 raise TypeError(f"Multiplier {name} must be a boolean, "
                                 f"not {getattr(self, name)!r}")
@@ -412,16 +421,21 @@ class ProductMultiplierConfig(_Design):
     def from_plan(cls, plan, *, signed=False):
         """The multiplier whose name ends in ``plan``, like ``t4-or3300-cin``."""
         fields, tokens = {"signed": signed}, [] if plan == "exact" else plan.split("-")
-        order = ("truncate", "merge", "carry", "fa", "approx_columns", "tree")
+        order = ("truncate", "or_columns", "merge", "carry", "compensate", "fa",
+                 "approx_columns", "tree")
         last = -1
         while tokens:
             token = tokens.pop(0)
             if re.fullmatch(r"t\d+", token):
                 key, value = "truncate", int(token[1:])
+            elif re.fullmatch(r"orc\d+", token):
+                key, value = "or_columns", int(token[3:])
             elif re.fullmatch(r"or\d{4}", token):
                 key, value = "merge", token[2:]
             elif token == "cin":
                 key, value = "carry", True
+            elif token == "nocomp":
+                key, value = "compensate", False
             elif token in TREES:
                 key, value = "tree", token
             elif re.fullmatch(r"c\d+", token) and order[last] == "fa":
@@ -439,10 +453,14 @@ class ProductMultiplierConfig(_Design):
         parts = []
         if self.truncate:
             parts.append(f"t{self.truncate}")
+        if self.or_columns:
+            parts.append(f"orc{self.or_columns}")
         if self.merge != "0" * PAIRS:
             parts.append(f"or{self.merge}")
         if self.carry:
             parts.append("cin")
+        if not self.compensate:
+            parts.append("nocomp")
         if self.fa != "exact":
             parts.append(self.fa)
         if self.approx_columns is not None:
@@ -467,8 +485,10 @@ class ProductMultiplierConfig(_Design):
     @cached_property
     def plan(self):
         """The :class:`~hwgen.product_plan.ProductPlan` both generator and model walk."""
-        return build_product_plan(truncate=self.truncate, merge=tuple(map(int, self.merge)),
-                                  carry=self.carry, tree=self.tree, fa=self.fa,
+        return build_product_plan(truncate=self.truncate, or_columns=self.or_columns,
+                                  merge=tuple(map(int, self.merge)),
+                                  carry=self.carry, compensate=self.compensate,
+                                  tree=self.tree, fa=self.fa,
                                   approx_columns=self.approx_columns)
 
     @property

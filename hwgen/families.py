@@ -28,7 +28,7 @@ VERBS = {
     "report": "report compares arithmetic units; synthesise an engine with synth",
     "build": "build needs a board top",
     "behavioural": "--behavioural needs a plain-arithmetic baseline, which engines do not have",
-    "predict": "predict needs a bnn engine or an smul8 or smmul8 multiplier",
+    "predict": "predict needs a bnn or bwnn engine or an smul8 or smmul8 multiplier",
     "tune": "tune needs a bnn engine",
     "train-mac": "train-mac needs a MAC engine (bwnn-...)",
     "retrain": "retrain needs bnn engines or smul8 or smmul8 multipliers",
@@ -53,7 +53,8 @@ class Family:
     function as plain arithmetic; ``metrics`` (in :mod:`axbnn.sim`), when set, adds
     family-specific error metrics to ``characterize``; ``adapt`` (in :mod:`axbnn.sim`),
     ``adapt(config, dataset, adaptation, *, epochs, progress)``, gives an approximate engine's
-    network adapted to it for ``front``.
+    network adapted to it for ``front``; ``predict`` (in :mod:`axbnn.flows`), when the family
+    supports the verb, predicts its designs' accuracy from an error model.
     """
     name: str
     config: type
@@ -65,6 +66,7 @@ class Family:
     behavioural: str = None
     metrics: str = None
     adapt: str = None
+    predict: str = None
 
     def supports(self, verb):
         return verb in self.verbs
@@ -92,11 +94,18 @@ FAMILIES = {family.name: family for family in (
            "multiplier:evaluate", _UNIT_VERBS | {"predict", "retrain"},
            ("mul8-0000", "mul8-1110", "mul8-2220", "mul8-3330", "mul8-3300", "mul8-2200",
             "mul8-1111", "mul8-2222", "mul8-3333", "smul8-0000", "smul8-3330", "smul8-2220"),
-           behavioural="behavioural:multiplier", metrics="multiplier:extra_metrics"),
+           behavioural="behavioural:multiplier", metrics="multiplier:extra_metrics",
+           predict="predict:predict_mlp"),
     Family("umul8", ProductMultiplierConfig, "ports", "product_multiplier:product_multiplier",
            "product_multiplier:evaluate", _UNIT_VERBS | {"predict", "retrain"},
-           ("umul8-exact", "smmul8-exact"),
-           behavioural="behavioural:multiplier", metrics="product_multiplier:extra_metrics"),
+           # The iCE40 front of flows.multiplier_search (seed 2, 500 plans), MRED 0.2% to 11%.
+           ("umul8-exact", "umul8-dadda", "umul8-or5400-nocomp",
+            "umul8-t3-orc4-or7030-nocomp-maj_not-c5", "umul8-t2-orc7-or0010-nocomp",
+            "umul8-t5-orc7-or0630-nocomp", "umul8-t4-orc8-or0004-nocomp", "umul8-t4-orc9-nocomp",
+            "umul8-t3-orc10-or2124-cin-nocomp", "umul8-t4-orc10-or3426-nocomp",
+            "umul8-t5-orc11-nocomp", "smmul8-exact", "smmul8-t5-orc7-or0630-nocomp"),
+           behavioural="behavioural:multiplier", metrics="product_multiplier:extra_metrics",
+           predict="predict:predict_mlp"),
     Family("external", ExternalMultiplierConfig, "ports", "external_multiplier:ExternalMultiplier",
            "external_multiplier:evaluate", frozenset({"synth", "report", "characterize"}), (),
            behavioural="behavioural:multiplier"),
@@ -108,11 +117,12 @@ FAMILIES = {family.name: family for family in (
                       "classify", "front", "engine options"}),
            ("bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2",
             "bnn-digits-maj4", "bnn-digits-small-unrolled", "bnn-digits-small-unrolled-maj4"),
-           adapt="bnn_adapt:adapt"),
+           adapt="bnn_adapt:adapt", predict="predict:predict"),
     Family("mac", MACConfig, "stream", "mac_engine:MACEngine", "mac_infer:infer",
-           frozenset({"generate", "verify", "synth", "front", "train-mac", "engine options"}),
+           frozenset({"generate", "verify", "synth", "front", "train-mac", "engine options",
+                      "predict"}),
            ("bwnn-digits", "bwnn-digits-loa-4", "bwnn-digits-maj_not-3"),
-           adapt="mac_tuning:adapt"),
+           adapt="mac_tuning:adapt", predict="predict:predict_mac"),
 )}
 _BY_CLASS = {family.config: family for family in FAMILIES.values()}
 

@@ -6,6 +6,9 @@ The unsigned product ``a * b`` is the sum of the partial products ``a_i & b_j`` 
 four operand bits, so on a LUT4 fabric each costs one LUT whatever it computes. Approximations:
 
 - ``truncate=T`` drops every partial product of the ``T`` lowest columns;
+- ``or_columns=K`` replaces each column below ``K`` (above the truncated ones) by the OR of its
+  partial products, one bit without any adder (the lower-part-OR idea of the broken-array
+  multipliers; EvoApprox's LUT-cheap designs do the same): wrong whenever two or more are one;
 - ``merge`` (a digit per pair of rows ``2p``, ``2p + 1``) ORs the two partial products of the
   pair's lowest overlapping columns into one term (the lower-part-OR adder of Mahdiani et al.,
   2010, applied to partial products: it is wrong, by ``-2**c``, only when both are one), so one
@@ -14,7 +17,9 @@ four operand bits, so on a LUT4 fabric each costs one LUT whatever it computes. 
   merged column as the carry-in of the pair's adder (a data-dependent compensation, free on
   a carry chain);
 - the expected loss of all these (over uniform operands) is added back as constant ones where
-  carry chains start (:func:`build_matrix_plan`'s ``compensation``);
+  carry chains start (:func:`build_matrix_plan`'s ``compensation``), unless
+  ``compensate=False``: a constant cancels the bias but gives ``0 * b`` a wrong product, which
+  relative error (MRED) punishes hard;
 - full adders of the tree can be approximate (``fa``) in its ``approx_columns`` lowest columns.
 
 Generator (:mod:`hwgen.product_multiplier`) and golden model (:mod:`sim.product_multiplier`)
@@ -55,24 +60,35 @@ def term_value(term, a_bit, b_bit):
 @dataclass(frozen=True)
 class ProductPlan:
     """The terms (in the tree's input order) and the tree that adds them into ``2 * width``
-    bits; ``mean_error`` is the expected error the constant compensation cancels."""
+    bits; ``mean_error`` is the expected error of the terms, before any constant
+    compensation."""
     terms: tuple
     tree: object
     mean_error: float
 
 
 def _partial_products(row, columns):
+    """Row ``row``'s partial products in ``columns``."""
     return [ProductTerm("and", ((column - row, row),), column) for column in columns]
 
 
-def build_product_plan(*, truncate=0, merge=(0,) * PAIRS, carry=False, tree="chain",
-                       fa="exact", approx_columns=None):
+def _column_pairs(column):
+    return [(column - row, row) for row in range(OPERAND_BITS) if 0 <= column - row < OPERAND_BITS]
+
+
+def build_product_plan(*, truncate=0, or_columns=0, merge=(0,) * PAIRS, carry=False,
+                       compensate=True, tree="chain", fa="exact", approx_columns=None):
     """The plan of an unsigned 8x8 multiplier; the arguments are described in this module's
     docstring and validated by :class:`hwgen.config.ProductMultiplierConfig`."""
     rows, loss = [], 0.0
     for column in range(truncate):
-        heights = min(column, 2 * OPERAND_BITS - 2 - column) + 1
-        loss += heights * (1 << column) / 4  # each partial product is one a quarter of the time
+        loss += len(_column_pairs(column)) * (1 << column) / 4  # a product is one a 1/4 of the time
+    ored_columns = range(truncate, max(or_columns, truncate))
+    for column in ored_columns:
+        # Independent partial products (no operand bit twice): the OR keeps 1 - (3/4)**h.
+        heights = len(_column_pairs(column))
+        loss += (heights / 4 - 1 + 0.75 ** heights) * (1 << column)
+    truncate = max(truncate, or_columns)
     for pair, merged in enumerate(merge):
         low, high = 2 * pair, 2 * pair + 1
         ored = range(max(high, truncate), high + merged)
@@ -86,8 +102,10 @@ def build_product_plan(*, truncate=0, merge=(0,) * PAIRS, carry=False, tree="cha
             rows.append([ProductTerm("and", ((ored[-1] - low, low), (ored[-1] - high, high)),
                                      ored.stop)])
             loss -= (1 << ored.stop) / 16
+    rows.append([ProductTerm("or", tuple(_column_pairs(column)), column)
+                 for column in ored_columns])
     rows = [row for row in rows if row]
     plan = build_matrix_plan([(row[0].column, len(row)) for row in rows], 2 * OPERAND_BITS,
                              tree=tree, variant=fa, approx_columns=approx_columns,
-                             compensation=max(round(loss), 0))
+                             compensation=max(round(loss), 0) if compensate else 0)
     return ProductPlan(tuple(term for row in rows for term in row), plan, -loss)

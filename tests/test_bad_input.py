@@ -228,6 +228,14 @@ CASES = [
     ("bwnn with a popcount plan", ["generate", "bwnn-digits", "--popcount", "maj_not", "-o",
                                    "{tmp}/out"], 2,
      "bwnn-digits takes no popcount option; its family's are pe, simd, weights"),
+    ("predict bwnn with --draws", ["predict", "bwnn-digits-loa-4", "--draws", "8"], 2,
+     "predict bwnn-digits-loa-4 takes no --draws (its family's options: none)"),
+    ("predict bnn with --layer-model", ["predict", "bnn-digits-maj_not", "--layer-model",
+                                        "moments"], 2,
+     "predict bnn-digits-maj_not takes no --layer-model (its family's options: --draws, "
+     "--method, --seed)"),
+    ("predict bwnn with SIMD 16", ["predict", "bwnn-digits-loa-4", "--simd", "16"], 2,
+     "bwnn-digits-loa-4-pe16x10-simd16x16: predict takes SIMD up to 8, not 16"),
     ("train-mac for a bnn engine", ["train-mac", "bnn-digits", "-o", "{tmp}/m.npz"], 2,
      "bnn-digits: train-mac needs a MAC engine (bwnn-...)"),
     # Labels beyond the classes.

@@ -19,7 +19,11 @@ from axbnn.sim.units import evaluate
 # Every test builds RTL in a real simulator through cocotb.
 pytestmark = pytest.mark.slow
 
-EXHAUSTIVE = (["mul8-0000", "mul8-3330", "mul8-2222", "mul8-1111", "smul8-3330"]
+# Partial-product multipliers: the exact one, ORed columns with merged rows, approximate full
+# adders in a chain, and the sign-magnitude wrapper (every umul8 preset passed the same check
+# through 'axbnn verify --exhaustive'; three keep the slow tier short).
+EXHAUSTIVE = (["mul8-0000", "mul8-3330", "mul8-2222", "mul8-1111", "smul8-3330", "umul8-exact",
+               "umul8-t3-orc4-or7030-nocomp-maj_not-c5", "smmul8-t5-orc7-or0630-nocomp"]
               + [f"fa-{variant}" for variant in FA_VARIANTS])
 # (design, vectors): random and corner vectors; popcount-16 is exhaustive by default.
 SAMPLED = [

@@ -45,6 +45,8 @@ def test_names_map_to_parameters():
     ("mul8-3334", r"^mul8-3334: Multiplier blocks must be four digits from 0 to 3"),
     ("umul8-or3308", r"^umul8-or3308: Multiplier merge must be 4 digits from 0 to 7"),
     ("umul8-cin", r"^umul8-cin: Multiplier carry needs merged columns"),
+    ("umul8-t5-orc4", r"^umul8-t5-orc4: Multiplier or_columns must be above truncate \(5\), "
+                      r"not 4$"),
     ("umul8-dadda-t3", r"^umul8-dadda-t3: Multiplier plan must look like exact or \[t<T>\]"),
     ("umul8-t15", r"^umul8-t15: Multiplier truncate must be an integer from 0 to 14, not 15$"),
     ("umul8-add3", r"^umul8-add3: Multiplier full-adder variant must be one of"),

@@ -108,5 +108,5 @@ def test_cli_predict_needs_a_network_design(capsys):
         "not mul8-3330")
     assert main(["predict", "add-16-loa-4"]) == 2
     assert capsys.readouterr().err.strip() == (
-        "axbnn: error: add-16-loa-4: predict needs a bnn engine or an smul8 or smmul8 "
+        "axbnn: error: add-16-loa-4: predict needs a bnn or bwnn engine or an smul8 or smmul8 "
         "multiplier")

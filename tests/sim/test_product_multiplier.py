@@ -51,3 +51,14 @@ def test_approximate_full_adders_change_the_low_columns_only():
     approximate = product_table(parse_design("umul8-maj_not-c4"))
     assert not np.array_equal(approximate, A * B)
     assert np.abs(approximate - A * B).max() < 1 << 5
+
+
+def test_ored_columns_keep_one_bit_per_column_and_nocomp_keeps_zero_at_zero():
+    config = parse_design("umul8-orc4-nocomp")
+    ored = sum(np.bitwise_or.reduce([_bit(A, i) & _bit(B, column - i)
+                                     for i in range(column + 1)]) << column
+               for column in range(4))
+    kept = sum(_bit(A, i) * _bit(B, j) << (i + j)
+               for i in range(8) for j in range(8) if i + j >= 4)
+    assert np.array_equal(product_table(config), kept + ored)
+    assert not product_table(config)[0].any()
