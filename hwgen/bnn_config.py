@@ -75,11 +75,11 @@ def _default_folding(layers, style):
                        for (n_in, n_out), layer_style in zip(shapes, style))))
 
 
-def _per_layer(name, value, depth):
+def per_layer(name, value, depth, *, engine="BNN"):
     """``value`` as one entry per layer: a single value is used for every layer."""
     if isinstance(value, (list, tuple)):
         if len(value) != depth:
-            raise ValueError(f"BNN {name} must give one value per layer ({depth}), "
+            raise ValueError(f"{engine} {name} must give one value per layer ({depth}), "
                              f"not {len(value)}")
         return tuple(value)
     return (value,) * depth
@@ -107,13 +107,13 @@ class BNNConfig(_Design):
     def __post_init__(self):
         model = self.model  # validates the file
         depth, sizes = model.depth, model.layers
-        style = _per_layer("style", self.style, depth)
+        style = per_layer("style", self.style, depth)
         for layer, value in enumerate(style, 1):
             if value not in STYLES:
                 raise ValueError(f"BNN style of layer {layer} must be folded or unrolled, "
                                  f"not {value!r}")
-        pe = _per_layer("pe", self.pe, depth)
-        simd = _per_layer("simd", self.simd, depth)
+        pe = per_layer("pe", self.pe, depth)
+        simd = per_layer("simd", self.simd, depth)
         default_pe, default_simd = _default_folding(sizes, style)
         for layer, (p, s, n_in, n_out, layer_style) in enumerate(
                 zip(pe, simd, sizes, sizes[1:], style), 1):
@@ -134,7 +134,7 @@ class BNNConfig(_Design):
                         or size % value:
                     raise ValueError(f"BNN {name} of layer {layer} must divide its {size} "
                                      f"{what}, not {value!r}")
-        popcount = _per_layer("popcount", self.popcount, depth)
+        popcount = per_layer("popcount", self.popcount, depth)
         for width, plan in zip(simd, popcount):
             PopcountConfig.from_plan(width, plan, xnor=True)
         object.__setattr__(self, "pe", pe)

@@ -118,17 +118,27 @@ class BNNModel:
     @property
     def sha256(self):
         """A hash of what the hardware holds (sizes, bits, thresholds, binarisation)."""
-        digest = hashlib.sha256()
-        for name, array in sorted(self.arrays().items()):
-            if name != "metadata":
-                digest.update(name.encode() + np.ascontiguousarray(array).tobytes())
-        return digest.hexdigest()
+        return hardware_sha256(self.arrays())
 
     def save(self, path):
         """Write the ``.npz`` file whole or not at all (an old file survives a failure)."""
-        buffer = io.BytesIO()
-        np.savez_compressed(buffer, **self.arrays())
-        write_atomically(path, buffer.getvalue())
+        write_npz(path, self.arrays())
+
+
+def hardware_sha256(arrays):
+    """A hash of a model's ``.npz`` members but its metadata: what the hardware holds."""
+    digest = hashlib.sha256()
+    for name, array in sorted(arrays.items()):
+        if name != "metadata":
+            digest.update(name.encode() + np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
+def write_npz(path, arrays):
+    """Write a model's ``.npz`` members whole or not at all."""
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    write_atomically(path, buffer.getvalue())
 
 
 def read_npz(path, *, what, error):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .bnn_config import per_layer
 from .config import ADDER_KINDS, AdderConfig, _Design
 from .errors import ModelError
 from .mac_model import load_mac_model
@@ -35,15 +36,6 @@ _ADDER = rf"exact|(?:{'|'.join(kind for kind in ADDER_KINDS if kind != 'ripple')
 
 def _default_pe(n_out):
     return max(d for d in range(1, min(n_out, MAX_DEFAULT_PE) + 1) if n_out % d == 0)
-
-
-def _per_layer(name, value, depth):
-    if isinstance(value, (list, tuple)):
-        if len(value) != depth:
-            raise ValueError(f"MAC {name} must give one value per layer ({depth}), "
-                             f"not {len(value)}")
-        return tuple(value)
-    return (value,) * depth
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,9 +62,9 @@ class MACConfig(_Design):
                              f"not {self.adder!r}")
         model = self.model
         depth, sizes = model.depth, model.layers
-        pe = tuple(_default_pe(n_out) if value is None else value
-                   for value, n_out in zip(_per_layer("pe", self.pe, depth), sizes[1:]))
-        simd = _per_layer("simd", self.simd, depth)
+        pe = tuple(_default_pe(n_out) if value is None else value for value, n_out
+                   in zip(per_layer("pe", self.pe, depth, engine="MAC"), sizes[1:]))
+        simd = per_layer("simd", self.simd, depth, engine="MAC")
         for layer, (p, s, n_in, n_out) in enumerate(zip(pe, simd, sizes, sizes[1:]), 1):
             for name, value, size, what in (("PE", p, n_out, "neurons"),
                                             ("SIMD", s, n_in, "inputs")):

@@ -19,17 +19,14 @@ Stored as ``.npz``: ``product`` (text), ``activation_bits``, ``layers``, ``weigh
 ``metadata`` (JSON text). A file without ``product`` (a BNN model, an MLP) is refused.
 """
 
-import hashlib
-import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from .bnn_model import read_npz, thermometer
+from .bnn_model import hardware_sha256, read_npz, thermometer, write_npz
 from .errors import ModelError
-from .files import write_atomically
 
 __all__ = ["MACModel", "load_mac_model", "PRODUCTS", "MAX_ACTIVATION_BITS"]
 
@@ -124,17 +121,11 @@ class MACModel:
     @property
     def sha256(self):
         """A hash of what the hardware holds (everything but the metadata)."""
-        digest = hashlib.sha256()
-        for name, array in sorted(self.arrays().items()):
-            if name != "metadata":
-                digest.update(name.encode() + np.ascontiguousarray(array).tobytes())
-        return digest.hexdigest()
+        return hardware_sha256(self.arrays())
 
     def save(self, path):
         """Write the ``.npz`` file whole or not at all."""
-        buffer = io.BytesIO()
-        np.savez_compressed(buffer, **self.arrays())
-        write_atomically(path, buffer.getvalue())
+        write_npz(path, self.arrays())
 
 
 def _member(arrays, name, path, kind, ndim):
