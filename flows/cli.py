@@ -285,6 +285,17 @@ def _report(args):
     print(f"wrote {args.output}/report.json, report.md and pareto.png")
 
 
+def _engines(args):
+    from .engines import DEFAULT_ENGINES, DEFAULT_TARGETS, make_table
+
+    rows = make_table(args.designs or DEFAULT_ENGINES, args.target or DEFAULT_TARGETS,
+                      args.output, cache_dir=args.cache, progress=logger.info)
+    for row in rows:
+        fits = [target for target, figures in row["targets"].items() if figures["fits"]]
+        print(f"{row['design']:28s} {row['accuracy']:.2%}  fits {', '.join(fits) or 'nothing'}")
+    print(f"wrote {args.output}/engines.json and engines.md")
+
+
 _VERIFIED = {None: "", True: ", verified", False: ", MISMATCH"}
 
 
@@ -576,6 +587,16 @@ def _parser():
     verb.add_argument("-o", "--output", required=True, metavar="DIR")
     _add_cache_option(verb)
     verb.set_defaults(run=_report)
+
+    verb = verbs.add_parser("engines", help="every engine's cost, speed and bit-exact accuracy "
+                                            "on every target in one table; what fits")
+    verb.add_argument("designs", nargs="*", metavar="DESIGN",
+                      help="engines (default: each shipped network, exact and approximate)")
+    verb.add_argument("--target", action="append", choices=TARGETS,
+                      help="repeatable (default ice40-up5k, ecp5-85k and asic)")
+    verb.add_argument("-o", "--output", required=True, metavar="DIR")
+    _add_cache_option(verb)
+    verb.set_defaults(run=_engines)
 
     verb = verbs.add_parser("front", help="the exact engine beside approximate ones of the same "
                                           "speed: synthesised, scored bit-exactly, verified")

@@ -146,6 +146,10 @@ CASES = [
      "'{tmp}/file' is not a directory"),
     ("front -o through a file", ["front", "bnn-digits", "-o", "{tmp}/file/f"], 2,
      "'{tmp}/file' is not a directory"),
+    ("engines of a unit", ["engines", "mul8-0000", "-o", "{tmp}/e"], 2,
+     "mul8-0000: engines tabulates whole engines; for arithmetic units use report"),
+    ("engines -o through a file", ["engines", "bwnn-digits", "-o", "{tmp}/file/e"], 2,
+     "'{tmp}/file' is not a directory"),
     ("build -o through a file", ["build", "fa-exact", "--board", "icebreaker", "-o",
                                  "{tmp}/file/b"], 2, "'{tmp}/file' is not a directory"),
     # Space files and clusters of 'axbnn explore': checked before anything runs or is cached.
