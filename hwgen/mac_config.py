@@ -23,6 +23,7 @@ from .config import ADDER_KINDS, AdderConfig, _Design
 from .errors import ModelError
 from .mac_model import load_mac_model
 from .models import MAC_MODELS
+from .product_unit import PRODUCTS
 
 __all__ = ["MACConfig", "PREFIXES", "MAX_DEFAULT_PE"]
 
@@ -92,6 +93,11 @@ class MACConfig(_Design):
         except ModelError as error:
             raise ValueError(f"MAC weights: {error}") from None
 
+    @cached_property
+    def product_unit(self):
+        """The :class:`~hwgen.product_unit.ProductUnit` of every PE lane."""
+        return PRODUCTS[self.product]()
+
     @property
     def prefix(self):
         return next(prefix for prefix, product in PREFIXES.items() if product == self.product)
@@ -149,25 +155,26 @@ class MACConfig(_Design):
 
     @cached_property
     def initial_values(self):
-        """Per layer, each neuron's accumulator start: its bias, plus one for every -1 weight
-        (whose product the unit forms as the ones' complement, one short)."""
-        return tuple(biases + (weights < 0).sum(axis=1)
+        """Per layer, each neuron's accumulator start: its bias plus the product unit's
+        correction (binary: one for every -1 weight, whose ones' complement is one short)."""
+        unit = self.product_unit
+        return tuple(biases + unit.correction(weights)
                      for weights, biases in zip(self.model.weights, self.model.biases))
 
     @cached_property
     def accumulator_widths(self):
         """Per layer, two's-complement bits that hold any exact partial sum with a bit to
         spare (an approximate adder's sum may stray; hardware and model wrap alike)."""
-        largest_product = 1 << self.model.activation_bits
-        return tuple((int(np.abs(initial).max()) + largest_product
-                      * int(np.abs(weights).sum(axis=1).max())).bit_length() + 2
+        bits = self.model.activation_bits
+        return tuple((int(np.abs(initial).max()) + int(
+            self.product_unit.bounds(weights, bits).sum(axis=1).max())).bit_length() + 2
                      for weights, initial in zip(self.model.weights, self.initial_values))
 
     @property
     def chunk_width(self):
         """Per layer, bits of a chunk's exact sum (signed), what the adder tree gives."""
-        bits = self.model.activation_bits
-        return tuple(bits + 1 + (simd - 1).bit_length() for simd in self.simd)
+        product_width = self.product_unit.product_width(self.model.activation_bits)
+        return tuple(product_width + (simd - 1).bit_length() for simd in self.simd)
 
     @cached_property
     def adders(self):

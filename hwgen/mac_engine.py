@@ -40,7 +40,8 @@ class MACEngine(DesignComponent):
                 config.chunk_width, config.adders)):
             weights, initial, shift, pe, simd, chunk_width, adder = layer_parts
             layer = MACLayer(weights=weights, initial=initial, shift=shift, pe=pe, simd=simd,
-                             bits=model.activation_bits, chunk_width=chunk_width, adder=adder)
+                             bits=model.activation_bits, unit=config.product_unit,
+                             chunk_width=chunk_width, adder=adder)
             m.submodules[f"layer{index + 1}"] = layer
             wiring.connect(m, upstream, layer.i)
             upstream = layer.o

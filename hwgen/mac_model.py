@@ -8,7 +8,8 @@ over its ``n_in`` unsigned ``activation_bits``-bit inputs ``a_i``. A hidden neur
 ``clip(acc_j >> shift_k, 0, 2**activation_bits - 1)`` (an arithmetic shift: requantisation
 and ReLU in one); the last layer's ``acc`` are the class scores, and the class is their
 argmax (the lowest index wins a tie). ``product`` names what the weights may be and so
-which product unit the engine builds (:data:`PRODUCTS`): ``binary`` weights are -1 or +1.
+which product unit the engine builds (:data:`~hwgen.product_unit.PRODUCTS`): ``binary``
+weights are -1 or +1.
 
 Inputs are coded like :func:`~hwgen.bnn_model.thermometer`'s, but counted: a feature's
 activation is how many of the ``2**activation_bits - 1`` ascending ``input_thresholds`` it
@@ -27,13 +28,10 @@ import numpy as np
 
 from .bnn_model import hardware_sha256, read_npz, thermometer, write_npz
 from .errors import ModelError
+from .product_unit import PRODUCTS
 
-__all__ = ["MACModel", "load_mac_model", "PRODUCTS", "MAX_ACTIVATION_BITS"]
+__all__ = ["MACModel", "load_mac_model", "MAX_ACTIVATION_BITS"]
 
-#: The weights each product unit takes: a description and a test of an int64 array.
-PRODUCTS = {
-    "binary": ("-1 or +1", lambda w: np.all(np.abs(w) == 1)),
-}
 MAX_ACTIVATION_BITS = 8
 
 
@@ -71,12 +69,13 @@ class MACModel:
         if (len(self.weights), len(self.biases), len(self.shifts)) != (depth, depth, depth - 1):
             raise ModelError(f"A model of layers {layers} must have {depth} weight matrices and "
                              f"bias vectors and {depth - 1} shifts")
-        allowed, test = PRODUCTS[self.product]
+        unit = PRODUCTS[self.product]
         for index, (n_in, n_out) in enumerate(zip(layers, layers[1:])):
             weights, biases = self.weights[index], self.biases[index]
-            if weights.shape != (n_out, n_in) or weights.dtype != np.int64 or not test(weights):
+            if (weights.shape != (n_out, n_in) or weights.dtype != np.int64
+                    or not unit.accepts(weights)):
                 raise ModelError(f"Layer {index + 1} weights of a {self.product} model must be "
-                                 f"a ({n_out}, {n_in}) array of {allowed}")
+                                 f"a ({n_out}, {n_in}) array of {unit.allowed}")
             if biases.shape != (n_out,) or biases.dtype != np.int64:
                 raise ModelError(f"Layer {index + 1} biases must be {n_out} integers")
         if not all(isinstance(s, int) and 0 <= s < 32 for s in self.shifts):

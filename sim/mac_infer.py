@@ -1,8 +1,9 @@
 """Bit-exact inference of a multi-bit network on the folded MAC engine of a :class:`MACConfig`.
 
 Follows the hardware's order of operations (:mod:`hwgen.mac_engine`): each PE forms the
-products of a SIMD-wide chunk as its product unit does (a binary weight's -1 makes the
-ones' complement ``~a = -a - 1``, the missing ones preloaded into the accumulator), sums the
+products of a SIMD-wide chunk as its product unit does (:mod:`hwgen.product_unit`, walked here
+with NumPy's operations; a binary weight's -1 makes the ones' complement ``~a = -a - 1``, the
+missing ones preloaded into the accumulator), sums the
 chunk exactly, and adds the sum to its ``width``-bit two's-complement accumulator through the
 layer's accumulator adder (:func:`sim.adder.add`, wrap included), starting from the neuron's
 initial value. Every approximate addition happens in the hardware's order, so every score,
@@ -12,11 +13,17 @@ not just every class, agrees with the RTL.
 import numpy as np
 
 from ..hwgen.errors import InputError
+from ..hwgen.product_unit import ProductOps
 
 from .adder import add
 
 __all__ = ["accumulate", "chunk_sums", "layer_sums", "requantise", "infer", "accuracy",
-           "to_signed"]
+           "to_signed", "NUMPY_OPS"]
+
+#: The product units' operations on integer arrays (see :class:`ProductOps`).
+NUMPY_OPS = ProductOps(select=lambda condition, if_true, if_false:
+                       np.where(condition != 0, if_true, if_false),
+                       invert=np.invert)
 
 
 def to_signed(values, width):
@@ -33,18 +40,18 @@ def accumulate(total, value, adder):
                          approx_bits=adder.approx_bits), adder.width)
 
 
-def chunk_sums(activations, weights, simd):
-    """``(samples, n_out, synapse folds)``: each PE's exact sum of a chunk's encoded products."""
-    negative = weights < 0
-    products = np.where(negative[None], ~activations[:, None, :], activations[:, None, :])
+def chunk_sums(activations, weights, simd, unit):
+    """``(samples, n_out, synapse folds)``: each PE's exact sum of a chunk's products, formed
+    by product ``unit`` from the weights' codes."""
+    products = unit.form(NUMPY_OPS, activations[:, None, :], unit.codes(weights)[None])
     samples, (n_out, n_in) = activations.shape[0], weights.shape
     return products.reshape(samples, n_out, n_in // simd, simd).sum(axis=-1)
 
 
-def layer_sums(activations, weights, initial, *, simd, adder):
-    """Accumulators ``(samples, n_out)`` of one layer: ``initial`` then every chunk sum added
-    in order through ``adder``."""
-    sums = chunk_sums(np.asarray(activations, dtype=np.int64), weights, simd)
+def layer_sums(activations, weights, initial, *, simd, adder, unit):
+    """Accumulators ``(samples, n_out)`` of one layer: ``initial`` then every chunk sum (of
+    products by ``unit``) added in order through ``adder``."""
+    sums = chunk_sums(np.asarray(activations, dtype=np.int64), weights, simd, unit)
     total = np.broadcast_to(initial, sums.shape[:2])
     if adder.kind == "ripple":  # exact: the order does not matter
         return to_signed(total + sums.sum(axis=-1), adder.width)
@@ -70,7 +77,8 @@ def infer(config, activations):
     hidden = []
     for index, (weights, initial, simd, adder) in enumerate(
             zip(model.weights, config.initial_values, config.simd, config.adders)):
-        total = layer_sums(activations, weights, initial, simd=simd, adder=adder)
+        total = layer_sums(activations, weights, initial, simd=simd, adder=adder,
+                           unit=config.product_unit)
         if index == model.depth - 1:
             scores = total + (1 << (adder.width - 1))
             return {"scores": scores, "labels": np.argmax(scores, axis=1), "layers": hidden}

@@ -112,9 +112,9 @@ class _EngineSums:
         self.engine = engine
 
     def __call__(self, k, a, wb, bias):
-        initial = bias + (wb < 0).sum(axis=1)
-        return layer_sums(a, wb, initial, simd=self.engine.simd[k],
-                          adder=self.engine.adders[k])
+        unit = self.engine.product_unit
+        return layer_sums(a, wb, bias + unit.correction(wb), simd=self.engine.simd[k],
+                          adder=self.engine.adders[k], unit=unit)
 
 
 @threadpool_limits.wrap(limits=1)

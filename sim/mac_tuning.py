@@ -20,16 +20,18 @@ __all__ = ["tune_biases", "adapt"]
 def tune_biases(config, dataset):
     """The model of ``config`` with every neuron's bias moved by its mean accumulation error."""
     model = config.model
-    activations, biases = model.binarize(dataset.x_train), []
+    activations, biases, unit = model.binarize(dataset.x_train), [], config.product_unit
     for index, (weights, initial, simd, adder) in enumerate(
             zip(model.weights, config.initial_values, config.simd, config.adders)):
-        exact = layer_sums(activations, weights, initial, simd=simd, adder=adder.exact())
-        approximate = layer_sums(activations, weights, initial, simd=simd, adder=adder)
+        exact = layer_sums(activations, weights, initial, simd=simd, adder=adder.exact(),
+                           unit=unit)
+        approximate = layer_sums(activations, weights, initial, simd=simd, adder=adder,
+                                 unit=unit)
         correction = np.rint((approximate - exact).mean(axis=0)).astype(np.int64)
         biases.append(model.biases[index] - correction)
         if index < model.depth - 1:
             tuned = layer_sums(activations, weights, initial - correction, simd=simd,
-                               adder=adder)
+                               adder=adder, unit=unit)
             activations = requantise(tuned, model.shifts[index], model.activation_bits)
     return replace(model, biases=tuple(biases),
                    metadata={**model.metadata, "tuned_for": config.name})
