@@ -32,7 +32,8 @@ def tune_biases(config, dataset):
         if index < model.depth - 1:
             tuned = layer_sums(activations, weights, initial - correction, simd=simd,
                                adder=adder, unit=unit)
-            activations = requantise(tuned, model.shifts[index], model.activation_bits)
+            activations = requantise(tuned, model.shifts[index], model.activation_bits,
+                                     model.scale(index))
     return replace(model, biases=tuple(biases),
                    metadata={**model.metadata, "tuned_for": config.name})
 
