@@ -3,7 +3,7 @@ arithmetic, and the codes the ROM holds within their bits."""
 
 import numpy as np
 
-from axbnn.hwgen.product_unit import PRODUCTS, BinaryProduct
+from axbnn.hwgen.product_unit import PRODUCTS, BinaryProduct, SignMagnitudeProduct
 from axbnn.sim.mac_infer import NUMPY_OPS
 
 
@@ -25,5 +25,5 @@ def test_binary_products_and_correction_are_the_weighted_sums():
 
 
 def test_registry_names_each_unit_by_its_kind():
-    assert PRODUCTS == {"binary": BinaryProduct}
+    assert PRODUCTS == {"binary": BinaryProduct, "sign_magnitude": SignMagnitudeProduct}
     assert BinaryProduct.accepts(np.array([[1, -1]])) and not BinaryProduct.accepts(np.array([0]))
