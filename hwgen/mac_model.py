@@ -8,10 +8,10 @@ over its ``n_in`` unsigned ``activation_bits``-bit inputs ``a_i``. A hidden neur
 ``clip(acc_j >> shift_k, 0, 2**activation_bits - 1)`` (an arithmetic shift: requantisation
 and ReLU in one), or, for a model with integer ``scales``, the multiply-shift with rounding
 ``clip((acc_j * scale_k + 2**(shift_k - 1)) >> shift_k, 0, 2**activation_bits - 1)`` (no
-rounding term for a shift of 0); the last layer's ``acc`` are the class scores, and the class is their
-argmax (the lowest index wins a tie). ``product`` names what the weights may be and so
+rounding term for a shift of 0); the last layer's ``acc`` are the class scores, and the class
+is their argmax (the lowest index wins a tie). ``product`` names what the weights may be and so
 which product unit the engine builds (:data:`~hwgen.product_unit.PRODUCTS`): ``binary``
-weights are -1 or +1.
+weights are -1 or +1, ``sign_magnitude`` weights integers from -127 to 127.
 
 Inputs are coded like :func:`~hwgen.bnn_model.thermometer`'s, but counted: a feature's
 activation is how many of the ``2**activation_bits - 1`` ascending ``input_thresholds`` it
@@ -19,7 +19,8 @@ reaches (on digits, features 0-16 and 4 bits: ``min(x, 15)``).
 
 Stored as ``.npz``: ``product`` (text), ``activation_bits``, ``layers``, ``weights{k}``
 (int8), ``biases{k}`` (int64), ``shifts`` (one per hidden layer), ``scales`` (as many; only
-in a model that has them), ``input_thresholds`` and ``metadata`` (JSON text). A file without ``product`` (a BNN model, an MLP) is refused.
+in a model that has them), ``input_thresholds`` and ``metadata`` (JSON text). A file without
+``product`` (a BNN model, an MLP) is refused.
 """
 
 import json
