@@ -35,8 +35,9 @@ PREFIXES = {"bwnn": "binary", "q8": "sign_magnitude"}
 EXACT_MULTIPLIER = "smul8-0000"
 #: The most PEs a layer gets by default, per product: each is an accumulator, its adder and
 #: its requantisation, and more PEs than 16 left the binary digits engine too big for an UP5K;
-#: a sign-magnitude lane adds a multiplier (smul8-0000: 155 LC), so those get 8.
-MAX_DEFAULT_PE = {"binary": 16, "sign_magnitude": 8}
+#: a sign-magnitude lane adds a multiplier (smul8-0000: 155 LC) and 7-bit activations fill
+#: registers: with PE 8 and 5 (13 lanes) q8-digits did not fit an UP5K, so those get 4.
+MAX_DEFAULT_PE = {"binary": 16, "sign_magnitude": 4}
 _ADDER = rf"exact|(?:{'|'.join(kind for kind in ADDER_KINDS if kind != 'ripple')})-\d+"
 #: A multiplier as a design name shows it: ``smul8-<dddd>``'s digits, or an ``smmul8-`` name.
 _MULTIPLIER = rf"\d{{4}}|smmul8-{PRODUCT_PLAN}"

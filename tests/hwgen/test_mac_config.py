@@ -56,7 +56,7 @@ def test_q8_names_multipliers_and_plans():
     assert config.front_plans == MACConfig.FRONT_MULTIPLIERS
     assert parse_design("bwnn-digits").front_plans == MACConfig.FRONT_PLANS
     assert design_from_dict(config.to_dict()) == config
-    assert config.chunk_width == (16, 16) and config.pe == (8, 5)
+    assert config.chunk_width == (16, 16) and config.pe == (4, 2)
     with pytest.raises(ValueError, match=r"^A q8 plan must be a multiplier, <dddd> for "):
         config.with_plan("loa-4")
 
