@@ -77,3 +77,13 @@ def test_shipped_model_is_rebuilt_bit_for_bit_by_its_recipe(tmp_path, name):
     # The integer engine classifies within one test image of the QuantMLP it comes from.
     assert abs(shipped.metadata["engine_test_accuracy"]
                - shipped.metadata["mlp_test_accuracy"]) <= 1 / 360 + 1e-12
+
+
+def test_bias_tuning_measures_the_multiplier_against_the_exact_one(digits):
+    from axbnn.sim.mac_tuning import tune_biases
+
+    exact = parse_design("q8-digits")
+    unchanged = tune_biases(exact, digits)
+    assert all(np.array_equal(a, b) for a, b in zip(unchanged.biases, exact.model.biases))
+    tuned = tune_biases(exact.with_plan("3333"), digits)
+    assert any(not np.array_equal(a, b) for a, b in zip(tuned.biases, exact.model.biases))
