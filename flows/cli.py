@@ -161,6 +161,8 @@ def _train_mac(args):
             f"images)")
     if "engine_test_accuracy" in model.metadata:
         line += f"; on {engine.name} (bit-exact) {model.metadata['engine_test_accuracy']:.2%}"
+    if "mlp_test_accuracy" in model.metadata:
+        line += f"; the 8-bit MLP it was converted from {model.metadata['mlp_test_accuracy']:.2%}"
     print(line)
 
 
@@ -467,7 +469,9 @@ def _parser():
     verb = verbs.add_parser("train-mac", help="train a multi-bit network for a MAC engine "
                                               "(through its approximate accumulator, if any)")
     verb.add_argument("design", nargs="?", default="bwnn-digits", metavar="DESIGN",
-                      help="the engine to train for (default bwnn-digits: exact)")
+                      help="the engine to train for (default bwnn-digits: exact); a q8 engine "
+                           "gets an 8-bit MLP trained in float (--activation-bits 7), "
+                           "retrained through its multiplier and converted to integers")
     verb.add_argument("--dataset", default="digits", metavar="digits|idx:DIR|FILE.npz")
     verb.add_argument("--hidden", type=_int_list, default=MACTrainOptions.hidden,
                       metavar="N[,N...]", help="hidden layer sizes (default "
@@ -608,7 +612,8 @@ def _parser():
     verb.add_argument("--plan", action="append", metavar="PLAN",
                       help=f"approximate popcount plan or accumulator adder, repeatable "
                            f"(default for bnn {', '.join(DEFAULT_PLANS)}; for MAC engines "
-                           f"{', '.join(MACConfig.FRONT_PLANS)})")
+                           f"{', '.join(MACConfig.FRONT_PLANS)}; for q8 engines, multipliers "
+                           f"{', '.join(MACConfig.FRONT_MULTIPLIERS)})")
     verb.add_argument("--adapt", choices=ADAPTATIONS, default="tune",
                       help="the network of an approximate engine: as trained, thresholds "
                            "tuned to its bias (default), or trained through its trees")

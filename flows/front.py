@@ -70,7 +70,7 @@ def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=None,
     first file is written."""
     require(config, "front")
     exact = config.exact()
-    plans = config.FRONT_PLANS if plans is None else plans
+    plans = config.front_plans if plans is None else plans
     for target in targets:
         if target not in TARGETS:
             raise InputError(f"Target must be one of {', '.join(TARGETS)}, not {target!r}")

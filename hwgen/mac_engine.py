@@ -34,12 +34,14 @@ class MACEngine(DesignComponent):
         m = Module()
         config, model = self._config, self._config.model
         shifts = (*model.shifts, None)
+        scales = tuple(model.scale(index) for index in range(model.depth - 1)) + (None,)
         upstream = wiring.flipped(self.i)
         for index, layer_parts in enumerate(zip(
-                model.weights, config.initial_values, shifts, config.pe, config.simd,
+                model.weights, config.initial_values, shifts, scales, config.pe, config.simd,
                 config.chunk_width, config.adders)):
-            weights, initial, shift, pe, simd, chunk_width, adder = layer_parts
-            layer = MACLayer(weights=weights, initial=initial, shift=shift, pe=pe, simd=simd,
+            weights, initial, shift, scale, pe, simd, chunk_width, adder = layer_parts
+            layer = MACLayer(weights=weights, initial=initial, shift=shift, scale=scale,
+                             pe=pe, simd=simd,
                              bits=model.activation_bits, unit=config.product_unit,
                              chunk_width=chunk_width, adder=adder)
             m.submodules[f"layer{index + 1}"] = layer

@@ -7,7 +7,8 @@ ones' complement ``~a = -a - 1``; the missing ones are in the neuron's initial v
 them exactly, and adds the sum to its accumulator through the layer's
 accumulator adder (:class:`~hwgen.adder.ApproxAdder`, exact or approximate), the first chunk
 onto the neuron's initial value. After a neuron's last chunk a hidden layer's PE outputs
-``clip(acc >> shift, 0, 2**bits - 1)``; the last layer keeps ``acc`` as a score, in offset
+``clip(acc >> shift, 0, 2**bits - 1)`` (with a ``scale``, ``(acc * scale + 2**(shift - 1)) >>
+shift``, a constant multiplier per PE); the last layer keeps ``acc`` as a score, in offset
 binary (sign bit flipped) so that the argmax compares it unsigned. Weights and initial values
 live in ROMs (synchronous read; the weights ask for block RAM).
 
@@ -21,6 +22,7 @@ cycle in which ``i`` transferred the vector.
 """
 
 import numpy as np
+import itertools
 import operator
 
 from amaranth.hdl import Cat, Module, Mux, Signal, signed, unsigned
@@ -29,6 +31,7 @@ from amaranth.lib.memory import Memory
 from amaranth.lib.wiring import In, Out
 
 from .adder import ApproxAdder
+from .families import family_of, load
 from .product_unit import ProductOps
 
 __all__ = ["MACLayer"]
@@ -45,6 +48,7 @@ class MACLayer(wiring.Component):
     weights : (n_out, n_in) integer array, weights ``unit`` takes
     initial : n_out integers, each accumulator's start
     shift : the hidden layer's requantisation shift, or None for the last layer (scores)
+    scale : the hidden layer's requantisation multiplier (rounded multiply-shift), or None
     pe, simd : neurons in parallel, activations per cycle; they divide n_out and n_in
     bits : bits of an activation, in and out
     unit : the :class:`~hwgen.product_unit.ProductUnit` of every lane
@@ -57,12 +61,13 @@ class MACLayer(wiring.Component):
     o : Out(stream of n_out activations, or of an array of n_out offset-binary scores)
     """
 
-    def __init__(self, *, weights, initial, shift, pe, simd, bits, unit, chunk_width, adder):
+    def __init__(self, *, weights, initial, shift, scale=None, pe, simd, bits, unit,
+                 chunk_width, adder):
         n_out, n_in = weights.shape
         if n_out % pe or n_in % simd:
             raise ValueError(f"MAC layer PE must divide {n_out} and SIMD {n_in}, not PE {pe}, "
                              f"SIMD {simd}")
-        self._weights, self._initial, self._shift = weights, initial, shift
+        self._weights, self._initial, self._shift, self._scale = weights, initial, shift, scale
         self._pe, self._simd, self._bits, self._unit = pe, simd, bits, unit
         self._chunk_width, self._adder = chunk_width, adder
         self._folds = (n_out // pe, n_in // simd)
@@ -86,12 +91,22 @@ class MACLayer(wiring.Component):
         return [int(np.sum(chunks[nf, :, sf, :].reshape(-1).astype(object) * slot_values))
                 for nf in range(neuron_folds) for sf in range(synapse_folds)]
 
+    @staticmethod
+    def _multiply(m, name, multiplier, a, b):
+        """The signed product of ``a`` and ``b`` through a new instance of ``multiplier``."""
+        m.submodules[name] = unit = load("hwgen", family_of(multiplier).component)(multiplier)
+        m.d.comb += [unit.a.eq(a), unit.b.eq(b)]
+        return unit.p.as_signed()
+
     def elaborate(self, platform):
         m = Module()
+        lanes = itertools.count()
         neuron_folds, synapse_folds = self._folds
         pe, simd, bits, width = self._pe, self._simd, self._bits, self._adder.width
         unit, code_bits = self._unit, self._unit.code_bits
-        ops = ProductOps(select=Mux, invert=operator.invert)
+        ops = ProductOps(select=Mux, invert=operator.invert,
+                         multiply=lambda multiplier, a, b: self._multiply(
+                             m, f"multiplier{next(lanes)}", multiplier, a, b))
         enable = Signal()
         m.d.comb += enable.eq(~self.o.valid | self.o.ready)
 
@@ -164,7 +179,11 @@ class MACLayer(wiring.Component):
             if self._shift is None:
                 result = Cat(accumulator[:width - 1], ~accumulator[width - 1])
             else:
-                shifted = accumulator.as_signed() >> self._shift
+                shifted = accumulator.as_signed()
+                if self._scale is not None:
+                    # Negative sums stay below 2**(shift - 1) and so still shift to 0 or less.
+                    shifted = shifted * self._scale + ((1 << self._shift) >> 1)
+                shifted = shifted >> self._shift
                 result = Mux(accumulator[width - 1], 0, Mux(shifted > top, top, shifted[:bits]))
             with m.If(enable & accumulated.valid & (accumulated.sf == synapse_folds - 1)):
                 with m.Switch(accumulated.nf):

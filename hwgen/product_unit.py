@@ -19,17 +19,20 @@ from typing import Callable, ClassVar, NamedTuple
 
 import numpy as np
 
-__all__ = ["ProductOps", "ProductUnit", "BinaryProduct", "PRODUCTS"]
+__all__ = ["ProductOps", "ProductUnit", "BinaryProduct", "SignMagnitudeProduct", "PRODUCTS"]
 
 
 class ProductOps(NamedTuple):
     """The operations a product unit forms its product with, as one reader implements them.
 
     ``select(condition, if_true, if_false)``: a multiplexer (``Mux``, ``np.where``);
-    ``invert(value)``: the ones' complement of a signed value, ``-value - 1``.
+    ``invert(value)``: the ones' complement of a signed value, ``-value - 1``;
+    ``multiply(multiplier, a, b)``: the signed product output ``p`` of the multiplier design
+    ``multiplier`` (a configuration of an 8x8 unit such as ``smul8-3330``) for inputs ``a``, ``b``.
     """
     select: Callable
     invert: Callable
+    multiply: Callable
 
 
 class ProductUnit:
@@ -103,5 +106,47 @@ class BinaryProduct(ProductUnit):
         return ops.select(code, activation, ops.invert(activation))
 
 
+@dataclass(frozen=True)
+class SignMagnitudeProduct(ProductUnit):
+    """8-bit sign-magnitude weights (magnitudes to 127, bit 7 the sign) through an 8x8
+    sign-magnitude ``multiplier`` (``smul8-...``, ``smmul8-...``; exact or approximate) in every
+    lane; an activation, non-negative and of 7 bits at most, is its own sign-magnitude code."""
+    multiplier: object
+    kind: ClassVar[str] = "sign_magnitude"
+    allowed: ClassVar[str] = "integers from -127 to 127"
+    code_bits: ClassVar[int] = 8
+
+    def __post_init__(self):
+        ports = getattr(self.multiplier, "inputs", None), getattr(self.multiplier, "outputs", None)
+        if (ports[0] is None or {name: port.width for name, port in ports[0].items()}
+                != {"a": 8, "b": 8} or list(ports[1]) != ["p"] or not ports[1]["p"].signed):
+            name = getattr(self.multiplier, "name", self.multiplier)
+            raise ValueError(f"A sign-magnitude product needs an 8x8 sign-magnitude multiplier "
+                             f"(smul8-..., smmul8-...), not {name!r}")
+
+    @staticmethod
+    def accepts(weights):
+        return bool(np.all(np.abs(weights) <= 127))
+
+    def check(self, activation_bits):
+        if activation_bits > 7:
+            raise ValueError(f"Sign-magnitude products take activations of up to 7 bits, "
+                             f"not {activation_bits!r}")
+
+    def codes(self, weights):
+        return np.abs(weights) | (weights < 0).astype(np.int64) << 7
+
+    def bounds(self, weights, activation_bits):
+        # An approximate product may stray from a * w (and from 0 for w = 0): the port bounds it.
+        return np.full(weights.shape, 1 << (self.product_width(activation_bits) - 1),
+                       dtype=np.int64)
+
+    def product_width(self, activation_bits):
+        return self.multiplier.outputs["p"].width
+
+    def form(self, ops, activation, code):
+        return ops.multiply(self.multiplier, activation, code)
+
+
 #: Every product unit by the ``kind`` a model names.
-PRODUCTS = {unit.kind: unit for unit in (BinaryProduct,)}
+PRODUCTS = {unit.kind: unit for unit in (BinaryProduct, SignMagnitudeProduct)}

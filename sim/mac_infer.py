@@ -10,20 +10,32 @@ initial value. Every approximate addition happens in the hardware's order, so ev
 not just every class, agrees with the RTL.
 """
 
+import functools
+
 import numpy as np
 
 from ..hwgen.errors import InputError
 from ..hwgen.product_unit import ProductOps
 
 from .adder import add
+from .units import product_table
 
 __all__ = ["accumulate", "chunk_sums", "layer_sums", "requantise", "infer", "accuracy",
            "to_signed", "NUMPY_OPS"]
 
-#: The product units' operations on integer arrays (see :class:`ProductOps`).
+
+
+@functools.lru_cache(maxsize=8)
+def _product_table(multiplier):
+    return product_table(multiplier)
+
+
+#: The product units' operations on integer arrays (see :class:`ProductOps`); a multiplier's
+#: products are looked up in its 256x256 table, its golden model's every output.
 NUMPY_OPS = ProductOps(select=lambda condition, if_true, if_false:
                        np.where(condition != 0, if_true, if_false),
-                       invert=np.invert)
+                       invert=np.invert,
+                       multiply=lambda multiplier, a, b: _product_table(multiplier)[a, b])
 
 
 def to_signed(values, width):
@@ -60,8 +72,12 @@ def layer_sums(activations, weights, initial, *, simd, adder, unit):
     return total
 
 
-def requantise(total, shift, bits):
-    """A hidden neuron's output: ``clip(total >> shift, 0, 2**bits - 1)``."""
+def requantise(total, shift, bits, scale=None):
+    """A hidden neuron's output: ``clip(total >> shift, 0, 2**bits - 1)``, or with an integer
+    ``scale`` the multiply-shift rounded half up, ``(total * scale + 2**(shift - 1)) >> shift``,
+    clipped alike."""
+    if scale is not None:
+        total = total * scale + ((1 << shift) >> 1)
     return np.clip(total >> shift, 0, (1 << bits) - 1)
 
 
@@ -82,7 +98,8 @@ def infer(config, activations):
         if index == model.depth - 1:
             scores = total + (1 << (adder.width - 1))
             return {"scores": scores, "labels": np.argmax(scores, axis=1), "layers": hidden}
-        activations = requantise(total, model.shifts[index], model.activation_bits)
+        activations = requantise(total, model.shifts[index], model.activation_bits,
+                                 model.scale(index))
         hidden.append(activations)
 
 
