@@ -23,12 +23,14 @@ from .config import ADDER_KINDS, AdderConfig, _Design
 from .errors import ModelError
 from .mac_model import load_mac_model
 from .models import MAC_MODELS
-from .product_unit import PRODUCTS
+from .product_unit import FIXED_WIDTHS, PRODUCTS
 
 __all__ = ["MACConfig", "PREFIXES", "MAX_DEFAULT_PE"]
 
-#: Design-name prefix of each product unit.
-PREFIXES = {"bwnn": "binary"}
+#: Design-name prefix of each product unit; a fixed-point design names its width after its
+#: model (``fixed-digits-8``: product ``fixed8``).
+PREFIXES = {"bwnn": "binary", "pow2": "power_of_two", "fixed": "fixed"}
+_WIDTH = "|".join(map(str, FIXED_WIDTHS))
 #: The most PEs a layer gets by default: each is an accumulator, its adder and its
 #: requantisation, and more PEs than this left the digits engine too big for an UP5K.
 MAX_DEFAULT_PE = 16
@@ -50,12 +52,13 @@ class MACConfig(_Design):
     pe: tuple = None
     simd: tuple = 1
     family = "mac"
-    NAME = re.compile(rf"({'|'.join(PREFIXES)})-([a-z0-9_]+?)(?:-({_ADDER}))?")
-    NAME_FORMS = {prefix: f"{prefix}-<model>[-exact|-<adder kind>-<k>]" for prefix in PREFIXES}
+    NAME = re.compile(rf"({'|'.join(PREFIXES)})-([a-z0-9_]+?)(?:-({_WIDTH}))?(?:-({_ADDER}))?")
+    NAME_FORMS = {prefix: f"{prefix}-<model>{'-<4|8|16>' if prefix == 'fixed' else ''}"
+                          "[-exact|-<adder kind>-<k>]" for prefix in PREFIXES}
 
     def __post_init__(self):
-        if self.product not in PREFIXES.values():
-            raise ValueError(f"MAC product must be one of {', '.join(PREFIXES.values())}, "
+        if self.product not in PRODUCTS:
+            raise ValueError(f"MAC product must be one of {', '.join(PRODUCTS)}, "
                              f"not {self.product!r}")
         if not isinstance(self.adder, str) or not re.fullmatch(_ADDER, self.adder):
             kinds = ", ".join(kind for kind in ADDER_KINDS if kind != "ripple")
@@ -76,11 +79,18 @@ class MACConfig(_Design):
         object.__setattr__(self, "pe", pe)
         object.__setattr__(self, "simd", simd)
         self.adders  # validates the approximate bits against every layer's width
+        self.product_unit.check(model.activation_bits)
 
     @classmethod
     def _from_match(cls, match):
-        return cls(f"{match[1]}-{match[2]}", product=PREFIXES[match[1]],
-                   adder=match[3] or "exact")
+        prefix, model, width, adder = match.groups()
+        if (prefix == "fixed") != (width is not None):
+            raise ValueError(f"A fixed design names its width ({', '.join(map(str, FIXED_WIDTHS))})"
+                             f" after its model, and only a fixed design does, not "
+                             f"{match[0]!r}")
+        product = PREFIXES[prefix] + (width or "")
+        return cls(f"{prefix}-{model}{'-' + width if width else ''}", product=product,
+                   adder=adder or "exact")
 
     @cached_property
     def model(self):
@@ -100,20 +110,26 @@ class MACConfig(_Design):
 
     @property
     def prefix(self):
-        return next(prefix for prefix, product in PREFIXES.items() if product == self.product)
+        return next(prefix for prefix, product in PREFIXES.items()
+                    if product == self.product.rstrip("0123456789"))
+
+    def _shipped(self, model_name):
+        """The shipped model of ``model_name`` that this engine's name would read."""
+        return f"{self.prefix}-{model_name}{self.product_unit.name_suffix}"
 
     @property
     def model_name(self):
         """A shipped model's name after the prefix, else the file's stem (``_user`` marked)."""
         weights = str(self.weights)
         if weights in MAC_MODELS:
-            return weights.removeprefix(f"{self.prefix}-")
+            return weights.removeprefix(f"{self.prefix}-").removesuffix(
+                self.product_unit.name_suffix)
         stem = Path(weights).stem
-        return f"{stem}_user" if f"{self.prefix}-{stem}" in MAC_MODELS else stem
+        return f"{stem}_user" if self._shipped(stem) in MAC_MODELS else stem
 
     @property
     def name(self):
-        name = f"{self.prefix}-{self.model_name}"
+        name = self._shipped(self.model_name)
         if self.adder != "exact":
             name += f"-{self.adder}"
         defaults = tuple(_default_pe(n) for n in self.model.layers[1:])

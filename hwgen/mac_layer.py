@@ -91,7 +91,8 @@ class MACLayer(wiring.Component):
         neuron_folds, synapse_folds = self._folds
         pe, simd, bits, width = self._pe, self._simd, self._bits, self._adder.width
         unit, code_bits = self._unit, self._unit.code_bits
-        ops = ProductOps(select=Mux, invert=operator.invert)
+        ops = ProductOps(select=Mux, invert=operator.invert,
+                         signed=lambda code, width: code[:width].as_signed())
         enable = Signal()
         m.d.comb += enable.eq(~self.o.valid | self.o.ready)
 

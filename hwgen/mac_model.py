@@ -9,14 +9,14 @@ over its ``n_in`` unsigned ``activation_bits``-bit inputs ``a_i``. A hidden neur
 and ReLU in one); the last layer's ``acc`` are the class scores, and the class is their
 argmax (the lowest index wins a tie). ``product`` names what the weights may be and so
 which product unit the engine builds (:data:`~hwgen.product_unit.PRODUCTS`): ``binary``
-weights are -1 or +1.
+weights are -1 or +1, ``power_of_two`` 0 or +-2**k, ``fixed8`` 8-bit two's complement.
 
 Inputs are coded like :func:`~hwgen.bnn_model.thermometer`'s, but counted: a feature's
 activation is how many of the ``2**activation_bits - 1`` ascending ``input_thresholds`` it
 reaches (on digits, features 0-16 and 4 bits: ``min(x, 15)``).
 
 Stored as ``.npz``: ``product`` (text), ``activation_bits``, ``layers``, ``weights{k}``
-(int8), ``biases{k}`` (int64), ``shifts`` (one per hidden layer), ``input_thresholds`` and
+(int8, or int16 where a weight needs it), ``biases{k}`` (int64), ``shifts`` (one per hidden layer), ``input_thresholds`` and
 ``metadata`` (JSON text). A file without ``product`` (a BNN model, an MLP) is refused.
 """
 
@@ -26,13 +26,20 @@ from pathlib import Path
 
 import numpy as np
 
-from .bnn_model import hardware_sha256, read_npz, thermometer, write_npz
+from .bnn_model import hardware_sha256, read_npz, write_npz
 from .errors import ModelError
 from .product_unit import PRODUCTS
 
-__all__ = ["MACModel", "load_mac_model", "MAX_ACTIVATION_BITS"]
+__all__ = ["MACModel", "load_mac_model", "count_levels", "MAX_ACTIVATION_BITS"]
 
-MAX_ACTIVATION_BITS = 8
+#: 16-bit activations are what the widest fixed-point engine takes.
+MAX_ACTIVATION_BITS = 16
+
+
+def count_levels(features, thresholds):
+    """How many of the ascending ``thresholds`` each feature reaches (int64, shaped as
+    ``features``): the thermometer code counted, without its ``2**bits - 1`` planes."""
+    return np.searchsorted(np.asarray(thresholds), features, side="right").astype(np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,9 +107,7 @@ class MACModel:
         if features.ndim != 2 or features.shape[1] != self.n_features:
             raise ModelError(f"Features must be an array of shape (samples, {self.n_features}), "
                              f"not {features.shape}")
-        levels = len(self.input_thresholds)
-        codes = thermometer(features, self.input_thresholds)
-        return codes.reshape(len(features), levels, -1).sum(axis=1, dtype=np.int64)
+        return count_levels(features, self.input_thresholds)
 
     def arrays(self):
         """The ``.npz`` members."""
@@ -113,7 +118,8 @@ class MACModel:
                   "input_thresholds": np.array(self.input_thresholds, dtype=np.float64),
                   "metadata": np.array(json.dumps(self.metadata, sort_keys=True))}
         for index, (weights, biases) in enumerate(zip(self.weights, self.biases)):
-            arrays[f"weights{index}"] = weights.astype(np.int8)
+            narrow = weights.min(initial=0) >= -128 and weights.max(initial=0) <= 127
+            arrays[f"weights{index}"] = weights.astype(np.int8 if narrow else np.int16)
             arrays[f"biases{index}"] = biases
         return arrays
 

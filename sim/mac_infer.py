@@ -23,7 +23,7 @@ __all__ = ["accumulate", "chunk_sums", "layer_sums", "requantise", "infer", "acc
 #: The product units' operations on integer arrays (see :class:`ProductOps`).
 NUMPY_OPS = ProductOps(select=lambda condition, if_true, if_false:
                        np.where(condition != 0, if_true, if_false),
-                       invert=np.invert)
+                       invert=np.invert, signed=lambda code, width: to_signed(code, width))
 
 
 def to_signed(values, width):

@@ -12,7 +12,9 @@ __all__ = ["SHIPPED_MODELS", "MAC_MODELS", "RECIPES"]
 SHIPPED_MODELS = {name: Path(__file__).parent / f"{name}.npz"
                   for name in ("digits", "digits-small")}
 #: Models of the folded MAC engines (:mod:`hwgen.mac_config`), named as their designs.
-MAC_MODELS = {name: Path(__file__).parent / f"{name}.npz" for name in ("bwnn-digits",)}
+MAC_MODELS = {name: Path(__file__).parent / f"{name}.npz"
+              for name in ("bwnn-digits", "pow2-digits", "fixed-digits-4", "fixed-digits-8",
+                           "fixed-digits-16")}
 
 #: ``axbnn`` arguments that rebuild each shipped model (same hash; metadata such as the time
 #: taken differs), run from the project's root.
@@ -23,4 +25,8 @@ RECIPES = {
                     "--seed 0 -o hwgen/models/digits-small.npz",
     "bwnn-digits": "train-mac --hidden 64 --activation-bits 4 --epochs 60 --learning-rate 0.03 "
                    "--seed 0 -o hwgen/models/bwnn-digits.npz",
+    **{name: f"train-mac {name} --hidden 64 --activation-bits {bits} --epochs 60 "
+             f"--learning-rate 0.03 --seed 0 -o hwgen/models/{name}.npz"
+       for name, bits in (("pow2-digits", 4), ("fixed-digits-4", 4), ("fixed-digits-8", 8),
+                          ("fixed-digits-16", 16))},
 }
