@@ -121,7 +121,8 @@ FAMILIES = {family.name: family for family in (
     Family("mac", MACConfig, "stream", "mac_engine:MACEngine", "mac_infer:infer",
            frozenset({"generate", "verify", "synth", "front", "train-mac", "engine options",
                       "predict"}),
-           ("bwnn-digits", "bwnn-digits-loa-4", "bwnn-digits-maj_not-3"),
+           ("bwnn-digits", "bwnn-digits-loa-4", "bwnn-digits-maj_not-3", "pow2-digits",
+            "fixed-digits-4", "fixed-digits-8", "fixed-digits-16"),
            adapt="mac_tuning:adapt", predict="predict:predict_mac"),
 )}
 _BY_CLASS = {family.config: family for family in FAMILIES.values()}

@@ -16,8 +16,9 @@ activation is how many of the ``2**activation_bits - 1`` ascending ``input_thres
 reaches (on digits, features 0-16 and 4 bits: ``min(x, 15)``).
 
 Stored as ``.npz``: ``product`` (text), ``activation_bits``, ``layers``, ``weights{k}``
-(int8, or int16 where a weight needs it), ``biases{k}`` (int64), ``shifts`` (one per hidden layer), ``input_thresholds`` and
-``metadata`` (JSON text). A file without ``product`` (a BNN model, an MLP) is refused.
+(int8, or int16 where a weight needs it), ``biases{k}`` (int64), ``shifts`` (one per hidden
+layer), ``input_thresholds`` and ``metadata`` (JSON text). A file without ``product`` (a BNN
+model, an MLP) is refused.
 """
 
 import json

@@ -8,8 +8,8 @@ rounded fixed point), biases are rounded, a hidden neuron outputs
 start so that the initial pre-activations fill the activation range), and the last layer's
 integer sums, times a learned positive scale, are the logits (normalised by the weights' and
 activations' full scale, so that one learning rate suits every unit). Gradients pass the
-quantiser, the rounding and the floor straight through (the clip passes them inside its range). So the
-exported :class:`~hwgen.mac_model.MACModel` computes exactly what training evaluated.
+quantiser, the rounding and the floor straight through (the clip passes them inside its
+range). So the exported :class:`~hwgen.mac_model.MACModel` computes exactly what training evaluated.
 
 Approximation-aware training: given the engine (a :class:`~hwgen.mac_config.MACConfig`), every
 forward pass accumulates through its accumulator adders in the engine's order
