@@ -37,15 +37,16 @@ MAX_DEFAULT_PE = 16
 _ADDER = rf"exact|(?:{'|'.join(kind for kind in ADDER_KINDS if kind != 'ripple')})-\d+"
 
 
-def _default_pe(n_out):
-    return max(d for d in range(1, min(n_out, MAX_DEFAULT_PE) + 1) if n_out % d == 0)
+def _default_pe(n_out, limit):
+    return max(d for d in range(1, min(n_out, limit or MAX_DEFAULT_PE) + 1) if n_out % d == 0)
 
 
 @dataclass(frozen=True, eq=False)
 class MACConfig(_Design):
     """A folded MAC engine for ``weights`` (a shipped model name such as ``bwnn-digits`` or an
     ``.npz`` path) of product ``product``; ``pe`` and ``simd`` per layer or for all (default:
-    :data:`MAX_DEFAULT_PE` at most, one activation a cycle)."""
+    :data:`MAX_DEFAULT_PE` at most, or the product unit's ``max_default_pe``; one activation a
+    cycle)."""
     weights: str = "bwnn-digits"
     product: str = "binary"
     adder: str = "exact"
@@ -66,7 +67,8 @@ class MACConfig(_Design):
                              f"not {self.adder!r}")
         model = self.model
         depth, sizes = model.depth, model.layers
-        pe = tuple(_default_pe(n_out) if value is None else value for value, n_out
+        limit = self.product_unit.max_default_pe
+        pe = tuple(_default_pe(n_out, limit) if value is None else value for value, n_out
                    in zip(per_layer("pe", self.pe, depth, engine="MAC"), sizes[1:]))
         simd = per_layer("simd", self.simd, depth, engine="MAC")
         for layer, (p, s, n_in, n_out) in enumerate(zip(pe, simd, sizes, sizes[1:]), 1):
@@ -132,7 +134,8 @@ class MACConfig(_Design):
         name = self._shipped(self.model_name)
         if self.adder != "exact":
             name += f"-{self.adder}"
-        defaults = tuple(_default_pe(n) for n in self.model.layers[1:])
+        defaults = tuple(_default_pe(n, self.product_unit.max_default_pe)
+                         for n in self.model.layers[1:])
         if (self.pe, self.simd) != (defaults, (1,) * self.model.depth):
             name += f"-pe{'x'.join(map(str, self.pe))}-simd{'x'.join(map(str, self.simd))}"
         return name

@@ -44,11 +44,14 @@ class ProductUnit:
     allowed : what a weight may be, for messages
     code_bits : bits of a weight's code in the ROM
     name_suffix : what a design name shows of the unit after its model (``-8`` for fixed-8)
+    max_default_pe : the most PEs a layer gets by default for lanes this costly (None: the
+        engine's own limit)
     """
     kind: ClassVar[str]
     allowed: ClassVar[str]
     code_bits: ClassVar[int]
     name_suffix: ClassVar[str] = ""
+    max_default_pe: ClassVar[int] = None
 
     @staticmethod
     def accepts(weights):
@@ -198,9 +201,12 @@ class FixedProduct(ProductUnit):
 
 
 def _fixed_unit(width):
+    # A lane's multiplier grows as width**2: with 16 PEs, fixed-digits-4 placed 5509 logic
+    # cells of the UP5K's 5280; 32 // width PEs at most fit each width.
     return type(f"Fixed{width}Product", (FixedProduct,), {
         "__doc__": f"{width}-bit fixed-point products (see :class:`FixedProduct`).",
         "width": width, "kind": f"fixed{width}", "code_bits": width, "name_suffix": f"-{width}",
+        "max_default_pe": 32 // width,
         "allowed": f"integers from {-(1 << width - 1)} to {(1 << width - 1) - 1}"})
 
 
