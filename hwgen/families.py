@@ -30,7 +30,7 @@ VERBS = {
     "behavioural": "--behavioural needs a plain-arithmetic baseline, which engines do not have",
     "predict": "predict needs a bnn or bwnn engine or an smul8 or smmul8 multiplier",
     "tune": "tune needs a bnn engine",
-    "train-mac": "train-mac needs a MAC engine (bwnn-..., q8-...)",
+    "train-mac": "train-mac needs a MAC engine (bwnn-..., q8-..., pow2-..., fixed-...)",
     "retrain": "retrain needs bnn engines or smul8 or smmul8 multipliers",
     "classify": "classify needs a bnn engine on a board",
     "front": "front compares whole engines; for arithmetic units use report",
@@ -123,7 +123,8 @@ FAMILIES = {family.name: family for family in (
            frozenset({"generate", "verify", "synth", "front", "engines", "train-mac",
                       "engine options", "predict"}),
            ("bwnn-digits", "bwnn-digits-loa-4", "bwnn-digits-maj_not-3", "q8-digits",
-            "q8-digits_3330-3330"),
+            "q8-digits_3330-3330", "pow2-digits", "fixed-digits-4", "fixed-digits-8",
+            "fixed-digits-16"),
            adapt="mac_tuning:adapt", predict="predict:predict_mac"),
 )}
 _BY_CLASS = {family.config: family for family in FAMILIES.values()}

@@ -25,35 +25,36 @@ from .config import ADDER_KINDS, PRODUCT_PLAN, AdderConfig, _Design
 from .errors import ModelError
 from .mac_model import load_mac_model
 from .models import MAC_MODELS
-from .product_unit import PRODUCTS
+from .product_unit import FIXED_WIDTHS, PRODUCTS
 
 __all__ = ["MACConfig", "PREFIXES", "MAX_DEFAULT_PE"]
 
-#: Design-name prefix of each product unit.
-PREFIXES = {"bwnn": "binary", "q8": "sign_magnitude"}
+#: Design-name prefix of each product unit; a fixed-point design names its width after its
+#: model (``fixed-digits-8``: product ``fixed8``).
+PREFIXES = {"bwnn": "binary", "pow2": "power_of_two", "fixed": "fixed", "q8": "sign_magnitude"}
+_WIDTH = "|".join(map(str, FIXED_WIDTHS))
 #: The multiplier of an engine of sign-magnitude products unless named otherwise: exact.
 EXACT_MULTIPLIER = "smul8-0000"
-#: The most PEs a layer gets by default, per product: each is an accumulator, its adder and
-#: its requantisation, and more PEs than 16 left the binary digits engine too big for an UP5K;
-#: a sign-magnitude lane adds a multiplier (smul8-0000: 155 LC) and 7-bit activations fill
-#: registers: with PE 8 and 5 (13 lanes) q8-digits did not fit an UP5K, so those get 4.
-MAX_DEFAULT_PE = {"binary": 16, "sign_magnitude": 4}
+#: The most PEs a layer gets by default: each is an accumulator, its adder and its
+#: requantisation, and more PEs than this left the digits engine too big for an UP5K. Costlier
+#: lanes lower it (a product unit's ``max_default_pe``).
+MAX_DEFAULT_PE = 16
 _ADDER = rf"exact|(?:{'|'.join(kind for kind in ADDER_KINDS if kind != 'ripple')})-\d+"
 #: A multiplier as a design name shows it: ``smul8-<dddd>``'s digits, or an ``smmul8-`` name.
 _MULTIPLIER = rf"\d{{4}}|smmul8-{PRODUCT_PLAN}"
 
 
-def _default_pe(n_out, product):
-    limit = MAX_DEFAULT_PE[product]
-    return max(d for d in range(1, min(n_out, limit) + 1) if n_out % d == 0)
+def _default_pe(n_out, limit):
+    return max(d for d in range(1, min(n_out, limit or MAX_DEFAULT_PE) + 1) if n_out % d == 0)
 
 
 @dataclass(frozen=True, eq=False)
 class MACConfig(_Design):
     """A folded MAC engine for ``weights`` (a shipped model name such as ``bwnn-digits`` or an
     ``.npz`` path) of product ``product``; ``pe`` and ``simd`` per layer or for all (default:
-    :data:`MAX_DEFAULT_PE` at most, one activation a cycle); ``multiplier`` (sign-magnitude
-    products only, default :data:`EXACT_MULTIPLIER`) the design of every lane."""
+    :data:`MAX_DEFAULT_PE` at most, or the product unit's ``max_default_pe``; one activation a
+    cycle); ``multiplier`` (sign-magnitude products only, default :data:`EXACT_MULTIPLIER`) the
+    design of every lane."""
     weights: str = "bwnn-digits"
     product: str = "binary"
     adder: str = "exact"
@@ -61,14 +62,17 @@ class MACConfig(_Design):
     simd: tuple = 1
     multiplier: str = None
     family = "mac"
-    NAME = re.compile(rf"({'|'.join(PREFIXES)})-([a-z0-9_]+?)(?:-({_ADDER}|{_MULTIPLIER}))?")
+    NAME = re.compile(rf"({'|'.join(PREFIXES)})-([a-z0-9_]+?)(?:-({_WIDTH}))?"
+                      rf"(?:-({_ADDER}|{_MULTIPLIER}))?")
     NAME_FORMS = {"bwnn": "bwnn-<model>[-exact|-<adder kind>-<k>]",
+                  "pow2": "pow2-<model>[-exact|-<adder kind>-<k>]",
+                  "fixed": "fixed-<model>-<4|8|16>[-exact|-<adder kind>-<k>]",
                   "q8": "q8-<model>[-<dddd> (smul8-<dddd>)|-smmul8-<plan>]"}
 
     def __post_init__(self):
         self._check_multiplier()
-        if self.product not in PREFIXES.values():
-            raise ValueError(f"MAC product must be one of {', '.join(PREFIXES.values())}, "
+        if self.product not in PRODUCTS:
+            raise ValueError(f"MAC product must be one of {', '.join(PRODUCTS)}, "
                              f"not {self.product!r}")
         if not isinstance(self.adder, str) or not re.fullmatch(_ADDER, self.adder):
             kinds = ", ".join(kind for kind in ADDER_KINDS if kind != "ripple")
@@ -76,7 +80,8 @@ class MACConfig(_Design):
                              f"not {self.adder!r}")
         model = self.model
         depth, sizes = model.depth, model.layers
-        pe = tuple(_default_pe(n_out, self.product) if value is None else value for value, n_out
+        limit = self.product_unit.max_default_pe
+        pe = tuple(_default_pe(n_out, limit) if value is None else value for value, n_out
                    in zip(per_layer("pe", self.pe, depth, engine="MAC"), sizes[1:]))
         simd = per_layer("simd", self.simd, depth, engine="MAC")
         for layer, (p, s, n_in, n_out) in enumerate(zip(pe, simd, sizes, sizes[1:]), 1):
@@ -109,20 +114,25 @@ class MACConfig(_Design):
 
     @classmethod
     def _from_match(cls, match):
-        prefix, option = match[1], match[3] or "exact"
-        product = PREFIXES[prefix]
-        if option == "exact":
-            return cls(f"{prefix}-{match[2]}", product=product)
-        if product == "binary":
-            if not re.fullmatch(_ADDER, option):
-                raise ValueError(f"A bwnn design takes an accumulator adder after its model, "
-                                 f"not {option!r}")
-            return cls(f"{prefix}-{match[2]}", product=product, adder=option)
-        if not re.fullmatch(_MULTIPLIER, option):
-            raise ValueError(f"A q8 design takes a multiplier after its model (<dddd> for "
-                             f"smul8-<dddd>, or smmul8-<plan>), not the adder {option!r}")
-        return cls(f"{prefix}-{match[2]}", product=product,
-                   multiplier=f"smul8-{option}" if option.isdigit() else option)
+        prefix, model, width, option = match.groups()
+        if (prefix == "fixed") != (width is not None):
+            raise ValueError(f"A fixed design names its width ({', '.join(map(str, FIXED_WIDTHS))})"
+                             f" after its model, and only a fixed design does, not "
+                             f"{match[0]!r}")
+        product = PREFIXES[prefix] + (width or "")
+        weights = f"{prefix}-{model}{'-' + width if width else ''}"
+        if option is None or option == "exact":
+            return cls(weights, product=product)
+        if product == "sign_magnitude":
+            if not re.fullmatch(_MULTIPLIER, option):
+                raise ValueError(f"A q8 design takes a multiplier after its model (<dddd> for "
+                                 f"smul8-<dddd>, or smmul8-<plan>), not the adder {option!r}")
+            return cls(weights, product=product,
+                       multiplier=f"smul8-{option}" if option.isdigit() else option)
+        if not re.fullmatch(_ADDER, option):
+            raise ValueError(f"A {prefix} design takes an accumulator adder after its model, "
+                             f"not {option!r}")
+        return cls(weights, product=product, adder=option)
 
     @cached_property
     def model(self):
@@ -154,25 +164,32 @@ class MACConfig(_Design):
 
     @property
     def prefix(self):
-        return next(prefix for prefix, product in PREFIXES.items() if product == self.product)
+        return next(prefix for prefix, product in PREFIXES.items()
+                    if product == self.product.rstrip("0123456789"))
+
+    def _shipped(self, model_name):
+        """The shipped model of ``model_name`` that this engine's name would read."""
+        return f"{self.prefix}-{model_name}{self.product_unit.name_suffix}"
 
     @property
     def model_name(self):
         """A shipped model's name after the prefix, else the file's stem (``_user`` marked)."""
         weights = str(self.weights)
         if weights in MAC_MODELS:
-            return weights.removeprefix(f"{self.prefix}-")
+            return weights.removeprefix(f"{self.prefix}-").removesuffix(
+                self.product_unit.name_suffix)
         stem = Path(weights).stem
-        return f"{stem}_user" if f"{self.prefix}-{stem}" in MAC_MODELS else stem
+        return f"{stem}_user" if self._shipped(stem) in MAC_MODELS else stem
 
     @property
     def name(self):
-        name = f"{self.prefix}-{self.model_name}"
+        name = self._shipped(self.model_name)
         if self.adder != "exact":
             name += f"-{self.adder}"
         if self.multiplier not in (None, EXACT_MULTIPLIER):
             name += f"-{self._multiplier_suffix}"
-        defaults = tuple(_default_pe(n, self.product) for n in self.model.layers[1:])
+        defaults = tuple(_default_pe(n, self.product_unit.max_default_pe)
+                         for n in self.model.layers[1:])
         if (self.pe, self.simd) != (defaults, (1,) * self.model.depth):
             name += f"-pe{'x'.join(map(str, self.pe))}-simd{'x'.join(map(str, self.simd))}"
         return name

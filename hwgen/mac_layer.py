@@ -105,6 +105,7 @@ class MACLayer(wiring.Component):
         pe, simd, bits, width = self._pe, self._simd, self._bits, self._adder.width
         unit, code_bits = self._unit, self._unit.code_bits
         ops = ProductOps(select=Mux, invert=operator.invert,
+                         signed=lambda code, width: code[:width].as_signed(),
                          multiply=lambda multiplier, a, b: self._multiply(
                              m, f"multiplier{next(lanes)}", multiplier, a, b))
         enable = Signal()

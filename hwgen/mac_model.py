@@ -11,16 +11,17 @@ and ReLU in one), or, for a model with integer ``scales``, the multiply-shift wi
 rounding term for a shift of 0); the last layer's ``acc`` are the class scores, and the class
 is their argmax (the lowest index wins a tie). ``product`` names what the weights may be and so
 which product unit the engine builds (:data:`~hwgen.product_unit.PRODUCTS`): ``binary``
-weights are -1 or +1, ``sign_magnitude`` weights integers from -127 to 127.
+weights are -1 or +1, ``power_of_two`` 0 or +-2**k, ``fixed8`` 8-bit two's complement,
+``sign_magnitude`` integers from -127 to 127.
 
 Inputs are coded like :func:`~hwgen.bnn_model.thermometer`'s, but counted: a feature's
 activation is how many of the ``2**activation_bits - 1`` ascending ``input_thresholds`` it
 reaches (on digits, features 0-16 and 4 bits: ``min(x, 15)``).
 
 Stored as ``.npz``: ``product`` (text), ``activation_bits``, ``layers``, ``weights{k}``
-(int8), ``biases{k}`` (int64), ``shifts`` (one per hidden layer), ``scales`` (as many; only
-in a model that has them), ``input_thresholds`` and ``metadata`` (JSON text). A file without
-``product`` (a BNN model, an MLP) is refused.
+(int8, or int16 where a weight needs it), ``biases{k}`` (int64), ``shifts`` (one per hidden
+layer), ``scales`` (as many; only in a model that has them), ``input_thresholds`` and
+``metadata`` (JSON text). A file without ``product`` (a BNN model, an MLP) is refused.
 """
 
 import json
@@ -29,15 +30,22 @@ from pathlib import Path
 
 import numpy as np
 
-from .bnn_model import hardware_sha256, read_npz, thermometer, write_npz
+from .bnn_model import hardware_sha256, read_npz, write_npz
 from .errors import ModelError
 from .product_unit import PRODUCTS
 
-__all__ = ["MACModel", "load_mac_model", "MAX_ACTIVATION_BITS"]
+__all__ = ["MACModel", "load_mac_model", "count_levels", "MAX_ACTIVATION_BITS"]
 
-MAX_ACTIVATION_BITS = 8
+#: 16-bit activations are what the widest fixed-point engine takes.
+MAX_ACTIVATION_BITS = 16
 #: Requantisation scales are below this: each is a constant multiplier in every PE.
 SCALE_LIMIT = 1 << 16
+
+
+def count_levels(features, thresholds):
+    """How many of the ascending ``thresholds`` each feature reaches (int64, shaped as
+    ``features``): the thermometer code counted, without its ``2**bits - 1`` planes."""
+    return np.searchsorted(np.asarray(thresholds), features, side="right").astype(np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,9 +123,7 @@ class MACModel:
         if features.ndim != 2 or features.shape[1] != self.n_features:
             raise ModelError(f"Features must be an array of shape (samples, {self.n_features}), "
                              f"not {features.shape}")
-        levels = len(self.input_thresholds)
-        codes = thermometer(features, self.input_thresholds)
-        return codes.reshape(len(features), levels, -1).sum(axis=1, dtype=np.int64)
+        return count_levels(features, self.input_thresholds)
 
     def arrays(self):
         """The ``.npz`` members."""
@@ -128,7 +134,8 @@ class MACModel:
                   "input_thresholds": np.array(self.input_thresholds, dtype=np.float64),
                   "metadata": np.array(json.dumps(self.metadata, sort_keys=True))}
         for index, (weights, biases) in enumerate(zip(self.weights, self.biases)):
-            arrays[f"weights{index}"] = weights.astype(np.int8)
+            narrow = weights.min(initial=0) >= -128 and weights.max(initial=0) <= 127
+            arrays[f"weights{index}"] = weights.astype(np.int8 if narrow else np.int16)
             arrays[f"biases{index}"] = biases
         if self.scales is not None:
             arrays["scales"] = np.array(self.scales, dtype=np.int64)

@@ -34,7 +34,7 @@ def _product_table(multiplier):
 #: products are looked up in its 256x256 table, its golden model's every output.
 NUMPY_OPS = ProductOps(select=lambda condition, if_true, if_false:
                        np.where(condition != 0, if_true, if_false),
-                       invert=np.invert,
+                       invert=np.invert, signed=lambda code, width: to_signed(code, width),
                        multiply=lambda multiplier, a, b: _product_table(multiplier)[a, b])
 
 

@@ -18,6 +18,29 @@ def test_names_round_trip():
     assert config.cycles_per_image == 8 * 64
 
 
+@pytest.mark.parametrize("name, product, pe", [
+    ("pow2-digits", "power_of_two", (16, 10)), ("pow2-digits-maj_not-3", "power_of_two", (16, 10)),
+    ("fixed-digits-4", "fixed4", (8, 5)), ("fixed-digits-8-loa-4", "fixed8", (4, 2)),
+    ("fixed-digits-16", "fixed16", (2, 2))])
+def test_product_units_name_their_engines(name, product, pe):
+    """A fixed engine's width follows its model; its costlier lanes get fewer PEs by default."""
+    config = parse_design(name)
+    assert (config.name, config.product, config.pe) == (name, product, pe)
+    assert config.model.product == product
+    assert config.replace(pe=1).name == f"{name}-pe1x1-simd1x1"
+
+
+@pytest.mark.parametrize("name, message", [
+    ("fixed-digits", r"^fixed-digits: A fixed design names its width \(4, 8, 16\) after its "
+                     r"model, and only a fixed design does, not 'fixed-digits'$"),
+    ("pow2-digits-8", r"^pow2-digits-8: A fixed design names its width"),
+    ("fixed-digits-12", r"^Design name must look like fixed-<model>-<4\|8\|16>\[-exact\|"),
+])
+def test_bad_product_names(name, message):
+    with pytest.raises(DesignError, match=message):
+        parse_design(name)
+
+
 def test_accumulators_hold_every_exact_sum():
     config = parse_design("bwnn-digits")
     model = config.model
