@@ -3,7 +3,9 @@ streams, then argmax.
 
 Layers work on different images at once, so a new image enters every
 :attr:`~hwgen.mac_config.MACConfig.cycles_per_image` cycles (the slowest layer's); each stream
-carries a whole activation vector per transfer and honours back-pressure.
+carries a whole activation vector per transfer and honours back-pressure. The argmax scans the
+scores one a cycle (:class:`~hwgen.serial_argmax.SerialArgmax`) when that keeps up with the
+layers, else compares them all at once (:class:`~hwgen.argmax.Argmax`).
 """
 
 from amaranth.hdl import Module
@@ -14,6 +16,7 @@ from .argmax import Argmax, result_layout
 from .component import DesignComponent
 from .mac_config import MACConfig
 from .mac_layer import MACLayer
+from .serial_argmax import SerialArgmax
 
 __all__ = ["MACEngine"]
 
@@ -44,7 +47,9 @@ class MACEngine(DesignComponent):
             m.submodules[f"layer{index + 1}"] = layer
             wiring.connect(m, upstream, layer.i)
             upstream = layer.o
-        m.submodules.argmax = argmax = Argmax(config.score_width, model.n_classes)
+        scan = model.n_classes < config.cycles_per_image  # SerialArgmax.cycles_per_vector
+        m.submodules.argmax = argmax = (SerialArgmax if scan else Argmax)(config.score_width,
+                                                                          model.n_classes)
         wiring.connect(m, upstream, argmax.i)
         wiring.connect(m, argmax.o, wiring.flipped(self.o))
         return m
