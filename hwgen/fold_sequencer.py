@@ -1,20 +1,30 @@
 """The sequencer of a folded layer (:class:`~hwgen.mvtu.MVTU`, :class:`~hwgen.mac_layer.MACLayer`):
 which chunk is issued, what follows it down the pipeline, when the output register is written.
 
-A layer reads its input vector from the upstream's held payload, one chunk per issue, and takes
-it (``i.ready``) with its last chunk, so it keeps no copy of the vector: a copy costs ``n_in``
-flip-flops per input bit, and an iCE40 flip-flop without a LUT of its own takes a whole cell.
 The output register is written neuron fold by neuron fold. The pipeline advances under one
-enable that drops only while a write would overwrite an output still offered and not taken, so
-the layer works on its next vector while the downstream reads its output: the chained layers
-keep the pace of the slowest as long as a layer's first output fold comes no sooner than its
-downstream reads the previous output.
+enable that drops only while a write would overwrite an output still offered and not taken, so a
+layer works on its next vector while its downstream reads its output.
+
+A layer can read its input vector in place, from the upstream's held payload, one chunk per
+issue, and take it (``i.ready``) with its last chunk: then it keeps no copy of the vector, which
+costs a flip-flop per input bit, and an iCE40 flip-flop without a LUT of its own takes a whole
+cell. Reading in place holds the upstream's output for the whole read, so it keeps the pace only
+where the upstream writes its next output's first fold no sooner (:func:`reads_in_place`);
+otherwise the layer copies the vector as its first chunk is issued and takes it at once.
 """
 
 from amaranth.hdl import Signal
 from amaranth.lib import data
 
-__all__ = ["FoldSequencer"]
+__all__ = ["FoldSequencer", "reads_in_place"]
+
+
+def reads_in_place(upstream_folds, folds):
+    """Whether a layer of ``(neuron folds, synapse folds)`` ``folds`` can read its input in
+    place and keep the pace: its read takes no longer than a folded upstream (of
+    ``upstream_folds``) takes to its next first output fold, or the upstream (``None``) has its
+    next output ready when this one is taken."""
+    return upstream_folds is None or folds[0] * folds[1] <= upstream_folds[1]
 
 
 class FoldSequencer:
@@ -25,6 +35,7 @@ class FoldSequencer:
     m : the layer's module
     i, o : the layer's input and output streams (its ports)
     folds : ``(neuron folds, synapse folds)``
+    in_place : read the input from ``i``'s held payload, else from a copy
 
     Members
     -------
@@ -32,7 +43,7 @@ class FoldSequencer:
     issue : the control (``valid``, ``nf``, ``sf``) of the chunk issued this cycle
     """
 
-    def __init__(self, m, i, o, folds):
+    def __init__(self, m, i, o, folds, *, in_place):
         self._m, self._i, self._o = m, i, o
         self._folds = neuron_folds, synapse_folds = folds
         self._layout = data.StructLayout({"valid": 1, "nf": range(neuron_folds),
@@ -41,9 +52,19 @@ class FoldSequencer:
         self.issue = Signal(self._layout)
         nf, sf = Signal(range(neuron_folds)), Signal(range(synapse_folds))
         last_chunk = (nf == neuron_folds - 1) & (sf == synapse_folds - 1)
-        m.d.comb += [self.issue.valid.eq(i.valid), self.issue.nf.eq(nf), self.issue.sf.eq(sf),
-                     i.ready.eq(self.enable & last_chunk)]
-        with m.If(self.enable & i.valid):
+        m.d.comb += [self.issue.nf.eq(nf), self.issue.sf.eq(sf)]
+        if in_place:
+            self._vector = None
+            m.d.comb += [self.issue.valid.eq(i.valid), i.ready.eq(self.enable & last_chunk)]
+        else:
+            self._vector = Signal(len(i.payload), name="vector")
+            busy = Signal()  # between a vector's first and last chunk
+            m.d.comb += [self.issue.valid.eq(busy | i.valid), i.ready.eq(self.enable & ~busy)]
+            with m.If(i.ready & i.valid):
+                m.d.sync += self._vector.eq(i.payload)
+            with m.If(self.enable & self.issue.valid):
+                m.d.sync += busy.eq(~last_chunk)
+        with m.If(self.enable & self.issue.valid):
             m.d.sync += sf.eq(sf + 1)
             with m.If(sf == synapse_folds - 1):
                 m.d.sync += [sf.eq(0), nf.eq(nf + 1)]
@@ -55,9 +76,11 @@ class FoldSequencer:
         """The weight ROM's word of the issued chunk: ``nf * synapse folds + sf``."""
         return self.issue.nf * self._folds[1] + self.issue.sf
 
-    def chunk(self, width):
-        """The issued chunk of the held input, ``width`` bits, registered: it arrives with the
-        weight ROM's word."""
+    def chunk(self, width, read):
+        """The issued chunk of the input, ``width`` bits, at control ``read`` (the stage after
+        issue): it arrives with the weight ROM's word."""
+        if self._vector is not None:
+            return self._vector.word_select(read.sf, width)
         chunk = Signal(width, name="chunk")
         with self._m.If(self.enable):
             self._m.d.sync += chunk.eq(self._i.payload.word_select(self.issue.sf, width))

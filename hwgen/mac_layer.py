@@ -11,13 +11,13 @@ binary (sign bit flipped) so that the argmax compares it unsigned. Weights and i
 live in ROMs (synchronous read; the weights ask for block RAM).
 
 The path is a pipeline, so that no cycle holds more than one slow step: issue a ROM address
-and register the chunk of the held input (:class:`~hwgen.fold_sequencer.FoldSequencer`: the
-input is read in place and taken with its last chunk); form and sum the chunk's products
-(registered); accumulate (registered); requantise into the output register.
+and select the input's chunk (:class:`~hwgen.fold_sequencer.FoldSequencer`: the input read in
+place and taken with its last chunk, or copied and taken with its first); form and sum the
+chunk's products (registered); accumulate (registered); requantise into the output register.
 
 Throughput: one input vector every ``neuron_folds * synapse_folds`` cycles while the consumer
 keeps up. Latency: ``o.valid`` rises ``neuron_folds * synapse_folds + 3`` cycles after an idle
-layer is offered a vector (4 after the cycle ``i`` transfers it, with its last chunk).
+layer is offered a vector.
 """
 
 import numpy as np
@@ -48,6 +48,9 @@ class MACLayer(wiring.Component):
     bits : bits of an activation, in and out
     chunk_width : signed bits of a chunk's product sum
     adder : the :class:`~hwgen.config.AdderConfig` of the accumulators (its width theirs)
+    in_place : read the input vector from the held payload, taking it with the last chunk,
+        rather than copy it as the first chunk is issued
+        (:func:`~hwgen.fold_sequencer.reads_in_place`)
 
     Members
     -------
@@ -55,14 +58,15 @@ class MACLayer(wiring.Component):
     o : Out(stream of n_out activations, or of an array of n_out offset-binary scores)
     """
 
-    def __init__(self, *, weights, initial, shift, pe, simd, bits, chunk_width, adder):
+    def __init__(self, *, weights, initial, shift, pe, simd, bits, chunk_width, adder,
+                 in_place=True):
         n_out, n_in = weights.shape
         if n_out % pe or n_in % simd:
             raise ValueError(f"MAC layer PE must divide {n_out} and SIMD {n_in}, not PE {pe}, "
                              f"SIMD {simd}")
         self._weights, self._initial, self._shift = weights, initial, shift
         self._pe, self._simd, self._bits = pe, simd, bits
-        self._chunk_width, self._adder = chunk_width, adder
+        self._chunk_width, self._adder, self._in_place = chunk_width, adder, in_place
         self._folds = (n_out // pe, n_in // simd)
         output = (unsigned(n_out * bits) if shift is not None
                   else data.ArrayLayout(adder.width, n_out))
@@ -86,7 +90,8 @@ class MACLayer(wiring.Component):
         m = Module()
         neuron_folds, synapse_folds = self._folds
         pe, simd, bits, width = self._pe, self._simd, self._bits, self._adder.width
-        sequencer = FoldSequencer(m, self.i, self.o, self._folds)
+        sequencer = FoldSequencer(m, self.i, self.o, self._folds,
+                                  in_place=self._in_place)
         enable = sequencer.enable
 
         m.submodules.weights = weights = Memory(
@@ -105,8 +110,8 @@ class MACLayer(wiring.Component):
         m.d.comb += weight_read.addr.eq(sequencer.address)
 
         # Read: the weights meet the chunk; each PE's product sum is registered.
-        chunk = sequencer.chunk(simd * bits)
         read = sequencer.follow(sequencer.issue, "read")
+        chunk = sequencer.chunk(simd * bits, read)
         m.d.comb += initial_read.addr.eq(read.nf)
         summed = sequencer.follow(read, "summed")
         accumulated = sequencer.follow(summed, "accumulated")
