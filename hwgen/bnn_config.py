@@ -246,8 +246,8 @@ class BNNConfig(_Design):
 
     @property
     def latency(self):
-        """Cycles from the cycle an idle engine takes an image to the first with its result
-        valid: each layer's (a folded layer's folds plus :data:`FOLDED_REGISTERS` plus its
+        """Cycles from the first in which an idle engine is offered an image to the first with
+        its result valid: each layer's (a folded layer's folds plus :data:`FOLDED_REGISTERS` plus its
         tree's stages, an unrolled layer's tree stages plus its output register) and one for
         the argmax's register."""
         return 1 + sum(chunk.latency + (1 if style == "unrolled"

@@ -12,13 +12,14 @@ shift``, a constant multiplier per PE); the last layer keeps ``acc`` as a score,
 binary (sign bit flipped) so that the argmax compares it unsigned. Weights and initial values
 live in ROMs (synchronous read; the weights ask for block RAM).
 
-The path is a pipeline, so that no cycle holds more than one slow step: issue a ROM address;
-form and sum the chunk's products (registered); accumulate (registered); requantise into the
-output register. A new input vector is taken in the cycle its first address is issued.
+The path is a pipeline, so that no cycle holds more than one slow step: issue a ROM address
+and select the input's chunk (:class:`~hwgen.fold_sequencer.FoldSequencer`: the input read in
+place and taken with its last chunk, or copied and taken with its first); form and sum the
+chunk's products (registered); accumulate (registered); requantise into the output register.
 
 Throughput: one input vector every ``neuron_folds * synapse_folds`` cycles while the consumer
-keeps up. Latency: ``o.valid`` rises ``neuron_folds * synapse_folds + 3`` cycles after the
-cycle in which ``i`` transferred the vector.
+keeps up. Latency: ``o.valid`` rises ``neuron_folds * synapse_folds + 3`` cycles after an idle
+layer is offered a vector.
 """
 
 import numpy as np
@@ -33,6 +34,7 @@ from amaranth.lib.wiring import In, Out
 from .adder import ApproxAdder
 from .families import family_of, load
 from .product_unit import ProductOps
+from .fold_sequencer import FoldSequencer
 
 __all__ = ["MACLayer"]
 
@@ -40,8 +42,9 @@ __all__ = ["MACLayer"]
 class MACLayer(wiring.Component):
     """One layer of a multi-bit MLP (see :mod:`hwgen.mac_model` for the arithmetic).
 
-    The whole pipeline advances under one enable, ``~o.valid | o.ready``: a stalled consumer
-    holds every stage, and ``o.valid``, a register, never depends on ``o.ready``.
+    The whole pipeline advances under one enable, which drops only while a neuron fold's
+    results would overwrite an output not yet taken; ``o.valid``, a register, never depends on
+    ``o.ready``.
 
     Parameters
     ----------
@@ -54,6 +57,9 @@ class MACLayer(wiring.Component):
     unit : the :class:`~hwgen.product_unit.ProductUnit` of every lane
     chunk_width : signed bits of a chunk's product sum
     adder : the :class:`~hwgen.config.AdderConfig` of the accumulators (its width theirs)
+    in_place : read the input vector from the held payload, taking it with the last chunk,
+        rather than copy it as the first chunk is issued
+        (:func:`~hwgen.fold_sequencer.reads_in_place`)
 
     Members
     -------
@@ -62,14 +68,14 @@ class MACLayer(wiring.Component):
     """
 
     def __init__(self, *, weights, initial, shift, scale=None, pe, simd, bits, unit,
-                 chunk_width, adder):
+                 chunk_width, adder, in_place=True):
         n_out, n_in = weights.shape
         if n_out % pe or n_in % simd:
             raise ValueError(f"MAC layer PE must divide {n_out} and SIMD {n_in}, not PE {pe}, "
                              f"SIMD {simd}")
         self._weights, self._initial, self._shift, self._scale = weights, initial, shift, scale
         self._pe, self._simd, self._bits, self._unit = pe, simd, bits, unit
-        self._chunk_width, self._adder = chunk_width, adder
+        self._chunk_width, self._adder, self._in_place = chunk_width, adder, in_place
         self._folds = (n_out // pe, n_in // simd)
         output = (unsigned(n_out * bits) if shift is not None
                   else data.ArrayLayout(adder.width, n_out))
@@ -108,8 +114,9 @@ class MACLayer(wiring.Component):
                          signed=lambda code, width: code[:width].as_signed(),
                          multiply=lambda multiplier, a, b: self._multiply(
                              m, f"multiplier{next(lanes)}", multiplier, a, b))
-        enable = Signal()
-        m.d.comb += enable.eq(~self.o.valid | self.o.ready)
+        sequencer = FoldSequencer(m, self.i, self.o, self._folds,
+                                  in_place=self._in_place)
+        enable = sequencer.enable
 
         m.submodules.weights = weights = Memory(
             shape=unsigned(pe * simd * code_bits), depth=neuron_folds * synapse_folds,
@@ -124,39 +131,16 @@ class MACLayer(wiring.Component):
         initial_read = initial.read_port()
         m.d.comb += initial_read.en.eq(enable)
 
-        control = data.StructLayout({"valid": 1, "nf": range(neuron_folds),
-                                     "sf": range(synapse_folds)})
-
-        def follow(previous, name):
-            staged = Signal(control, name=name)
-            with m.If(enable):
-                m.d.sync += staged.eq(previous)
-            return staged
-
-        vector = Signal(len(self.i.payload))
-        busy = Signal()
-        nf, sf = Signal(range(neuron_folds)), Signal(range(synapse_folds))
-        issue = Signal(control)
-        m.d.comb += [self.i.ready.eq(enable & ~busy),
-                     issue.valid.eq(busy | self.i.valid), issue.nf.eq(nf), issue.sf.eq(sf),
-                     weight_read.addr.eq(nf * synapse_folds + sf)]
-        with m.If(enable & self.i.valid & ~busy):
-            m.d.sync += vector.eq(self.i.payload)
-        with m.If(enable & issue.valid):
-            last_chunk = (nf == neuron_folds - 1) & (sf == synapse_folds - 1)
-            m.d.sync += [busy.eq(~last_chunk), sf.eq(sf + 1)]
-            with m.If(sf == synapse_folds - 1):
-                m.d.sync += [sf.eq(0), nf.eq(nf + 1)]
-                with m.If(nf == neuron_folds - 1):
-                    m.d.sync += nf.eq(0)
+        m.d.comb += weight_read.addr.eq(sequencer.address)
 
         # Read: the weights meet the chunk; each PE's product sum is registered.
-        read = follow(issue, "read")
-        chunk = vector.word_select(read.sf, simd * bits)
+        read = sequencer.follow(sequencer.issue, "read")
+        chunk = sequencer.chunk(simd * bits, read)
         m.d.comb += initial_read.addr.eq(read.nf)
-        summed = follow(read, "summed")
-        accumulated = follow(summed, "accumulated")
+        summed = sequencer.follow(read, "summed")
+        accumulated = sequencer.follow(summed, "accumulated")
         top = (1 << bits) - 1
+        results = []
         for p in range(pe):
             products = []
             for lane in range(simd):
@@ -186,17 +170,9 @@ class MACLayer(wiring.Component):
                     shifted = shifted * self._scale + ((1 << self._shift) >> 1)
                 shifted = shifted >> self._shift
                 result = Mux(accumulator[width - 1], 0, Mux(shifted > top, top, shifted[:bits]))
-            with m.If(enable & accumulated.valid & (accumulated.sf == synapse_folds - 1)):
-                with m.Switch(accumulated.nf):
-                    for fold in range(neuron_folds):
-                        with m.Case(fold):
-                            if self._shift is None:
-                                m.d.sync += self.o.payload[fold * pe + p].eq(result)
-                            else:
-                                m.d.sync += self.o.payload.word_select(
-                                    fold * pe + p, bits).eq(result)
+            results.append(result)
 
-        with m.If(enable):
-            m.d.sync += self.o.valid.eq(accumulated.valid & (accumulated.nf == neuron_folds - 1)
-                                        & (accumulated.sf == synapse_folds - 1))
+        sequencer.write(accumulated, results,
+                        (lambda index: self.o.payload[index]) if self._shift is None
+                        else (lambda index: self.o.payload.word_select(index, bits)))
         return m
