@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .bnn_config import BNNConfig
 from .config import (AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig,
                      ProductMultiplierConfig)
+from .ensemble_config import EnsembleConfig
 from .errors import DesignError
 from .external_config import ExternalMultiplierConfig
 from .mac_config import MACConfig
@@ -35,6 +36,7 @@ VERBS = {
     "classify": "classify needs a bnn engine on a board",
     "front": "front compares whole engines; for arithmetic units use report",
     "engine options": "--weights, --pe, --simd and --popcount apply to bnn engines",
+    "ensemble": "ensemble members must be single engines (bnn-..., bwnn-...)",
 }
 _UNIT_VERBS = frozenset({"generate", "characterize", "verify", "synth", "report", "build",
                          "behavioural"})
@@ -76,6 +78,12 @@ class Family:
         """``{name prefix: form}`` of the design names of this family."""
         return self.config.NAME_FORMS
 
+    def form_of(self, prefix):
+        """The name form a design name's ``prefix`` announces, or None; a number after the
+        prefix's letters is a parameter (``ens3``: ``ens``) unless the form has it (``mul8``)."""
+        forms = self.name_forms
+        return forms.get(prefix) or forms.get(prefix.rstrip("0123456789"))
+
 
 FAMILIES = {family.name: family for family in (
     Family("fa", FullAdderConfig, "ports", "fulladder:FullAdder", "fulladder:evaluate",
@@ -114,15 +122,18 @@ FAMILIES = {family.name: family for family in (
            behavioural="behavioural:adder"),
     Family("bnn", BNNConfig, "stream", "bnn_engine:BNNEngine", "bnn_infer:infer",
            frozenset({"generate", "verify", "synth", "build", "predict", "tune", "retrain",
-                      "classify", "front", "engine options"}),
+                      "classify", "front", "engine options", "ensemble"}),
            ("bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2",
             "bnn-digits-maj4", "bnn-digits-small-unrolled", "bnn-digits-small-unrolled-maj4"),
            adapt="bnn_adapt:adapt", predict="predict:predict"),
     Family("mac", MACConfig, "stream", "mac_engine:MACEngine", "mac_infer:infer",
            frozenset({"generate", "verify", "synth", "front", "train-mac", "engine options",
-                      "predict"}),
+                      "predict", "ensemble"}),
            ("bwnn-digits", "bwnn-digits-loa-4", "bwnn-digits-maj_not-3"),
            adapt="mac_tuning:adapt", predict="predict:predict_mac"),
+    Family("ensemble", EnsembleConfig, "stream", "ensemble_engine:EnsembleEngine",
+           "ensemble_infer:infer", frozenset({"generate", "verify", "synth", "engine options"}),
+           ()),
 )}
 _BY_CLASS = {family.config: family for family in FAMILIES.values()}
 
@@ -138,7 +149,7 @@ def family_of(config):
 
 def family_named(prefix):
     """The family whose design names start with ``prefix`` (``xnorpop``: popcount), or None."""
-    return next((family for family in FAMILIES.values() if prefix in family.name_forms), None)
+    return next((family for family in FAMILIES.values() if family.form_of(prefix)), None)
 
 
 def require(config, verb):

@@ -7,7 +7,7 @@ code of their input thresholds (see :mod:`hwgen.bnn_model`).
 
 from pathlib import Path
 
-__all__ = ["SHIPPED_MODELS", "MAC_MODELS", "RECIPES"]
+__all__ = ["SHIPPED_MODELS", "MAC_MODELS", "RECIPES", "seed_models"]
 
 SHIPPED_MODELS = {name: Path(__file__).parent / f"{name}.npz"
                   for name in ("digits", "digits-small")}
@@ -24,3 +24,14 @@ RECIPES = {
     "bwnn-digits": "train-mac --hidden 64 --activation-bits 4 --epochs 60 --learning-rate 0.03 "
                    "--seed 0 -o hwgen/models/bwnn-digits.npz",
 }
+
+
+def seed_models(name):
+    """The shipped models trained as ``name`` was but from other seeds, for ensembles: ``name``
+    (seed 0), then ``<name>_s1``, ``<name>_s2``, ... as far as they are shipped; empty if
+    ``name`` is not shipped."""
+    shipped = SHIPPED_MODELS | MAC_MODELS
+    names = [name] if name in shipped else []
+    while names and f"{name}_s{len(names)}" in shipped:
+        names.append(f"{name}_s{len(names)}")
+    return tuple(names)
