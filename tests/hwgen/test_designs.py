@@ -77,7 +77,7 @@ def test_toml_weights_are_found_beside_the_toml_file(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("text, message", [
     ('family = "mul"\n', r"family must be one of fa, popcount, mul8, umul8, external, add, bnn, "
-                        r"mac, not 'mul'$"),
+                        r"mac, ensemble, not 'mul'$"),
     ('family = "add"\nwidth = 8\nbits = 3\n', r"add keys must be among width, kind, "
                                               r"approx_bits, not 'bits'$"),
     ('family = "add"\nwidth = "8"\n', r"Adder width must be an integer, not '8'$"),
