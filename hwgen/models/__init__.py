@@ -9,10 +9,14 @@ from pathlib import Path
 
 __all__ = ["SHIPPED_MODELS", "MAC_MODELS", "RECIPES", "seed_models"]
 
+#: Seeds 1 to 4 of a model's recipe, for ensembles (:func:`seed_models`).
+_SEEDS = (1, 2, 3, 4)
 SHIPPED_MODELS = {name: Path(__file__).parent / f"{name}.npz"
-                  for name in ("digits", "digits-small")}
+                  for name in ("digits", "digits-small",
+                               *(f"digits-small_s{seed}" for seed in _SEEDS))}
 #: Models of the folded MAC engines (:mod:`hwgen.mac_config`), named as their designs.
-MAC_MODELS = {name: Path(__file__).parent / f"{name}.npz" for name in ("bwnn-digits",)}
+MAC_MODELS = {name: Path(__file__).parent / f"{name}.npz"
+              for name in ("bwnn-digits", *(f"bwnn-digits_s{seed}" for seed in _SEEDS))}
 
 #: ``axbnn`` arguments that rebuild each shipped model (same hash; metadata such as the time
 #: taken differs), run from the project's root.
@@ -24,6 +28,10 @@ RECIPES = {
     "bwnn-digits": "train-mac --hidden 64 --activation-bits 4 --epochs 60 --learning-rate 0.03 "
                    "--seed 0 -o hwgen/models/bwnn-digits.npz",
 }
+RECIPES.update({
+    f"{name}_s{seed}": RECIPES[name].replace("--seed 0", f"--seed {seed}").replace(
+        f"/{name}.npz", f"/{name}_s{seed}.npz")
+    for name in ("digits-small", "bwnn-digits") for seed in _SEEDS})
 
 
 def seed_models(name):
