@@ -42,11 +42,14 @@ MAX_MEMBERS = 16
 class EnsembleConfig(_Design):
     """``k`` engines of design ``design`` (a name or ``.toml`` file of a family that can
     ensemble), combined by ``combine``; ``weights`` names each member's model (default: the
-    shipped seed models of the design's model)."""
+    shipped seed models of the design's model); ``pe`` and ``simd``, when given, fold every
+    member so (lighter, slower members)."""
     design: str = "bwnn-digits"
     k: int = 3
     combine: str = "vote"
     weights: tuple = None
+    pe: tuple = None
+    simd: tuple = None
     family = "ensemble"
     NAME = re.compile(rf"ens(\d+)-(.+?)(?:-({'|'.join(COMBINE)}))?")
     NAME_FORMS = {"ens": f"ens<k>-<member design>[-{'|-'.join(COMBINE)}]"}
@@ -70,8 +73,8 @@ class EnsembleConfig(_Design):
         return cls(match[2], k=int(match[1]), combine=match[3] or "vote")
 
     @cached_property
-    def base(self):
-        """The member design as named, on its own model."""
+    def named(self):
+        """The member design as named, on its own model and folding."""
         from .designs import parse_design
         from .errors import DesignError
         from .families import require
@@ -86,12 +89,19 @@ class EnsembleConfig(_Design):
         return base
 
     @cached_property
+    def base(self):
+        """The member design on member 0's model, folded as asked."""
+        folding = {name: value for name, value in (("pe", self.pe), ("simd", self.simd))
+                   if value is not None}
+        return self.named.replace(**folding) if folding else self.named
+
+    @cached_property
     def members(self):
         """The k member configurations, member 0 first."""
         base, k = self.base, self.k
         weights = self.weights
         if weights is None:
-            weights = seed_models(str(base.weights))
+            weights = seed_models(str(self.named.weights))
             if len(weights) < k:
                 raise ValueError(f"Ensemble weights: {base.name} ships {len(weights)} seed "
                                  f"model(s), fewer than k = {k}; give k weights")
@@ -122,7 +132,7 @@ class EnsembleConfig(_Design):
     def name(self):
         """``ens<k>-<member design>`` on the shipped seed models, else every member's name
         joined by ``+``; ``-sum`` when summing."""
-        if self.weights is None or self.weights == seed_models(str(self.base.weights))[:self.k]:
+        if self.weights is None or self.weights == seed_models(str(self.named.weights))[:self.k]:
             name = f"ens{self.k}-{self.members[0].name}"
         else:
             name = f"ens{self.k}-{'+'.join(member.name for member in self.members)}"
@@ -135,14 +145,14 @@ class EnsembleConfig(_Design):
         return hash(self.name)
 
     def exact(self):
-        return self.replace(design=self.base.exact().name)
+        return self.replace(design=self.named.exact().name)
 
     @property
     def plans(self):
         return self.base.plans
 
     def with_plan(self, plan):
-        return self.replace(design=self.base.with_plan(plan).name)
+        return self.replace(design=self.named.with_plan(plan).name)
 
     @property
     def description(self):
@@ -186,9 +196,10 @@ class EnsembleConfig(_Design):
                 "cycles_per_image": self.cycles_per_image}
 
     def to_dict(self):
-        return {"family": self.family, "design": self.base.name, "k": self.k,
+        return {"family": self.family, "design": self.design, "k": self.k,
                 "combine": self.combine,
-                "weights": [str(member.weights) for member in self.members]}
+                "weights": [str(member.weights) for member in self.members],
+                "pe": list(self.members[0].pe), "simd": list(self.members[0].simd)}
 
 
 def _interface(member):
