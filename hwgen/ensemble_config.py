@@ -89,30 +89,24 @@ class EnsembleConfig(_Design):
         return base
 
     @cached_property
-    def base(self):
-        """The member design on member 0's model, folded as asked."""
-        folding = {name: value for name, value in (("pe", self.pe), ("simd", self.simd))
-                   if value is not None}
-        return self.named.replace(**folding) if folding else self.named
-
-    @cached_property
     def members(self):
         """The k member configurations, member 0 first."""
-        base, k = self.base, self.k
-        weights = self.weights
+        k, weights = self.k, self.weights
         if weights is None:
             weights = seed_models(str(self.named.weights))
             if len(weights) < k:
-                raise ValueError(f"Ensemble weights: {base.name} ships {len(weights)} seed "
+                raise ValueError(f"Ensemble weights: {self.named.name} ships {len(weights)} seed "
                                  f"model(s), fewer than k = {k}; give k weights")
             weights = weights[:k]
         if not isinstance(weights, tuple) or len(weights) != k:
             raise ValueError(f"Ensemble weights must be k = {k} models, one per member, "
                              f"not {weights!r}")
+        # Each member folded for its own model unless the folding is given.
+        folding = {"pe": self.pe} if self.simd is None else {"pe": self.pe, "simd": self.simd}
         members = []
         for index, path in enumerate(weights):
             try:
-                members.append(base.replace(weights=path))
+                members.append(self.named.replace(weights=path, **folding))
             except (TypeError, ValueError) as error:
                 raise ValueError(f"Ensemble member {index}: {error}") from None
         interface = _interface(members[0])
@@ -149,7 +143,7 @@ class EnsembleConfig(_Design):
 
     @property
     def plans(self):
-        return self.base.plans
+        return self.named.plans
 
     def with_plan(self, plan):
         return self.replace(design=self.named.with_plan(plan).name)
