@@ -133,7 +133,8 @@ FAMILIES = {family.name: family for family in (
            adapt="mac_tuning:adapt", predict="predict:predict_mac"),
     Family("ensemble", EnsembleConfig, "stream", "ensemble_engine:EnsembleEngine",
            "ensemble_infer:infer", frozenset({"generate", "verify", "synth", "engine options"}),
-           ()),
+           ("ens3-bnn-digits-small", "ens5-bnn-digits-small", "ens3-bnn-digits-small-sum",
+            "ens3-bwnn-digits", "ens5-bwnn-digits-sum")),
 )}
 _BY_CLASS = {family.config: family for family in FAMILIES.values()}
 
