@@ -38,11 +38,12 @@ def test_training_through_an_approximate_adder_reports_its_bit_exact_accuracy(tm
 
 
 @pytest.mark.slow
-def test_shipped_model_is_rebuilt_bit_for_bit_by_its_recipe(tmp_path):
-    arguments = shlex.split(RECIPES["bwnn-digits"])
+@pytest.mark.parametrize("name", sorted(MAC_MODELS))
+def test_shipped_model_is_rebuilt_bit_for_bit_by_its_recipe(name, tmp_path):
+    arguments = shlex.split(RECIPES[name])
     arguments[arguments.index("-o") + 1] = str(tmp_path / "m.npz")
     assert main(arguments) == 0
     rebuilt = load_mac_model(tmp_path / "m.npz")
-    shipped = load_mac_model(MAC_MODELS["bwnn-digits"])
+    shipped = load_mac_model(MAC_MODELS[name])
     assert rebuilt.sha256 == shipped.sha256
     assert np.isclose(rebuilt.metadata["test_accuracy"], shipped.metadata["test_accuracy"])
