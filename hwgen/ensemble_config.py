@@ -43,7 +43,7 @@ class EnsembleConfig(_Design):
     """``k`` engines of design ``design`` (a name or ``.toml`` file of a family that can
     ensemble), combined by ``combine``; ``weights`` names each member's model (default: the
     shipped seed models of the design's model); ``pe`` and ``simd``, when given, fold every
-    member so (lighter, slower members)."""
+    member so (lighter, slower members), else each keeps the design's folding."""
     design: str = "bwnn-digits"
     k: int = 3
     combine: str = "vote"
@@ -101,8 +101,9 @@ class EnsembleConfig(_Design):
         if not isinstance(weights, tuple) or len(weights) != k:
             raise ValueError(f"Ensemble weights must be k = {k} models, one per member, "
                              f"not {weights!r}")
-        # Each member folded for its own model unless the folding is given.
-        folding = {"pe": self.pe} if self.simd is None else {"pe": self.pe, "simd": self.simd}
+        # The design's own folding unless another is given (members of other layers need one).
+        folding = {name: value for name, value in (("pe", self.pe), ("simd", self.simd))
+                   if value is not None}
         members = []
         for index, path in enumerate(weights):
             try:

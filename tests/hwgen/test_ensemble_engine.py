@@ -38,7 +38,7 @@ def _as_bits(activations, bits):
 @pytest.mark.parametrize("combine, stall", [("vote", 0.3), ("sum", 0.5)])
 def test_matches_golden_model(small_members, combine, stall):
     config = EnsembleConfig("bwnn-digits-loa-2", k=3, combine=combine, weights=small_members,
-                            simd=(8, 5))
+                            pe=10, simd=(8, 5))
     activations = config.model.binarize(load_dataset().x_test[:IMAGES])
     expected = infer(config, activations)
     labels, scores, accepted = run_engine(EnsembleEngine(config),
@@ -52,7 +52,7 @@ def test_matches_golden_model(small_members, combine, stall):
 
 
 def test_images_enter_at_the_members_pace(small_members):
-    config = EnsembleConfig("bwnn-digits", k=2, weights=small_members[:2], simd=(8, 5))
+    config = EnsembleConfig("bwnn-digits", k=2, weights=small_members[:2], pe=10, simd=(8, 5))
     images = _as_bits(config.model.binarize(load_dataset().x_test[:6]), config.activation_bits)
     _, _, accepted = run_engine(EnsembleEngine(config), images)
     assert config.cycles_per_image == 8
