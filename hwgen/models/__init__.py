@@ -2,7 +2,8 @@
 
 ``digits`` fills the folded UP5K engine (its weights fit the 120 kbit of block RAM); ``digits-small``
 is small enough to unroll on an ECP5-85k. Both read the digits data set through a thermometer
-code of their input thresholds (see :mod:`hwgen.bnn_model`).
+code of their input thresholds (see :mod:`hwgen.bnn_model`). ``<name>_s<seed>`` is ``<name>``'s
+recipe from another seed: the members of ensembles (:func:`seed_models`).
 """
 
 from pathlib import Path
