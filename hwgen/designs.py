@@ -59,7 +59,7 @@ def _from_name(name):
                           f"(see 'axbnn presets') or a .toml file, not {name!r}")
     config = family.config.from_name(name)
     if config is None:
-        raise DesignError(f"Design name must look like {family.name_forms[prefix]}, "
+        raise DesignError(f"Design name must look like {family.form_of(prefix)}, "
                           f"not {name!r}")
     return config
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .bnn_config import BNNConfig
 from .config import (AdderConfig, FullAdderConfig, MultiplierConfig, PopcountConfig,
                      ProductMultiplierConfig)
+from .ensemble_config import EnsembleConfig
 from .errors import DesignError
 from .external_config import ExternalMultiplierConfig
 from .mac_config import MACConfig
@@ -36,6 +37,7 @@ VERBS = {
     "front": "front compares whole engines; for arithmetic units use report",
     "engines": "engines tabulates whole engines; for arithmetic units use report",
     "engine options": "--weights, --pe, --simd and --popcount apply to bnn engines",
+    "ensemble": "ensemble members must be single engines (bnn-..., bwnn-...)",
 }
 _UNIT_VERBS = frozenset({"generate", "characterize", "verify", "synth", "report", "build",
                          "behavioural"})
@@ -77,6 +79,12 @@ class Family:
         """``{name prefix: form}`` of the design names of this family."""
         return self.config.NAME_FORMS
 
+    def form_of(self, prefix):
+        """The name form a design name's ``prefix`` announces, or None; a number after the
+        prefix's letters is a parameter (``ens3``: ``ens``) unless the form has it (``mul8``)."""
+        forms = self.name_forms
+        return forms.get(prefix) or forms.get(prefix.rstrip("0123456789"))
+
 
 FAMILIES = {family.name: family for family in (
     Family("fa", FullAdderConfig, "ports", "fulladder:FullAdder", "fulladder:evaluate",
@@ -115,17 +123,22 @@ FAMILIES = {family.name: family for family in (
            behavioural="behavioural:adder"),
     Family("bnn", BNNConfig, "stream", "bnn_engine:BNNEngine", "bnn_infer:infer",
            frozenset({"generate", "verify", "synth", "build", "predict", "tune", "retrain",
-                      "classify", "front", "engines", "engine options"}),
+                      "classify", "front", "engines", "engine options", "ensemble"}),
            ("bnn-digits", "bnn-digits-maj_not-l1", "bnn-digits-maj_not-c2",
             "bnn-digits-maj4", "bnn-digits-small-unrolled", "bnn-digits-small-unrolled-maj4"),
            adapt="bnn_adapt:adapt", predict="predict:predict"),
     Family("mac", MACConfig, "stream", "mac_engine:MACEngine", "mac_infer:infer",
            frozenset({"generate", "verify", "synth", "front", "engines", "train-mac",
-                      "engine options", "predict"}),
+                      "engine options", "predict", "ensemble"}),
            ("bwnn-digits", "bwnn-digits-loa-4", "bwnn-digits-maj_not-3", "q8-digits",
             "q8-digits_3330-3330", "pow2-digits", "fixed-digits-4", "fixed-digits-8",
             "fixed-digits-16"),
            adapt="mac_tuning:adapt", predict="predict:predict_mac"),
+    Family("ensemble", EnsembleConfig, "stream", "ensemble_engine:EnsembleEngine",
+           "ensemble_infer:infer", frozenset({"generate", "verify", "synth", "engines",
+                                              "engine options"}),
+           ("ens3-bnn-digits-small", "ens5-bnn-digits-small", "ens3-bnn-digits-small-sum",
+            "ens3-bwnn-digits", "ens5-bwnn-digits-sum")),
 )}
 _BY_CLASS = {family.config: family for family in FAMILIES.values()}
 
@@ -141,7 +154,7 @@ def family_of(config):
 
 def family_named(prefix):
     """The family whose design names start with ``prefix`` (``xnorpop``: popcount), or None."""
-    return next((family for family in FAMILIES.values() if prefix in family.name_forms), None)
+    return next((family for family in FAMILIES.values() if family.form_of(prefix)), None)
 
 
 def require(config, verb):

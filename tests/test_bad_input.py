@@ -273,6 +273,23 @@ CASES = [
     ("train-mac fixed-8 at 4 bits", ["train-mac", "fixed-digits-8", "--activation-bits", "4",
                                      "-o", "{tmp}/m.npz"], 2,
      "Training: Fixed-point products of width 8 take activations of 8 bits, not 4"),
+    # Ensembles: too few members, a member that is no engine or none at all, mixed members.
+    ("ens1", ["generate", "ens1-bwnn-digits", "-o", "{tmp}/out"], 2,
+     "ens1-bwnn-digits: Ensemble size k must be an integer from 2 to 16, not 1"),
+    ("ens0", ["generate", "ens0", "-o", "{tmp}/out"], 2,
+     "Design name must look like ens<k>-<member design>[-vote|-sum], not 'ens0'"),
+    ("ensemble of an unknown design", ["generate", "ens3-cnn-digits", "-o", "{tmp}/out"], 2,
+     "ens3-cnn-digits: Design must be a name starting with one of "),
+    ("ensemble of multipliers", ["synth", "ens3-mul8-3330", "--target", "asic", "-o",
+                                 "{tmp}/out"], 2,
+     "ens3-mul8-3330: mul8-3330: ensemble members must be single engines (bnn-..., bwnn-...)"),
+    ("ensemble of mixed members", ["verify", "ens2-bnn-digits-small", "--weights",
+                                   "digits-small,digits", "--build-dir", "{tmp}/out"], 2,
+     "Ensemble members must read one input code and answer the same classes, and member 1 "
+     "(bnn-digits) does not read member 0's (bnn-digits-small)"),
+    ("ensemble with a popcount option", ["generate", "ens3-bnn-digits-small", "--popcount",
+                                         "maj_not", "-o", "{tmp}/out"], 2,
+     "ens3-bnn-digits-small takes no popcount option; its family's are pe, simd, weights"),
     # Labels beyond the classes.
     ("test label no training label has", ["train", "--dataset", "{tmp}/test_label_unseen.npz",
                                           "-o", "{tmp}/m.npz"], 2,

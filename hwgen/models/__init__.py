@@ -2,19 +2,24 @@
 
 ``digits`` fills the folded UP5K engine (its weights fit the 120 kbit of block RAM); ``digits-small``
 is small enough to unroll on an ECP5-85k. Both read the digits data set through a thermometer
-code of their input thresholds (see :mod:`hwgen.bnn_model`).
+code of their input thresholds (see :mod:`hwgen.bnn_model`). ``<name>_s<seed>`` is ``<name>``'s
+recipe from another seed: the members of ensembles (:func:`seed_models`).
 """
 
 from pathlib import Path
 
-__all__ = ["SHIPPED_MODELS", "MAC_MODELS", "RECIPES"]
+__all__ = ["SHIPPED_MODELS", "MAC_MODELS", "RECIPES", "seed_models"]
 
+#: Seeds 1 to 4 of a model's recipe, for ensembles (:func:`seed_models`).
+_SEEDS = (1, 2, 3, 4)
 SHIPPED_MODELS = {name: Path(__file__).parent / f"{name}.npz"
-                  for name in ("digits", "digits-small")}
+                  for name in ("digits", "digits-small",
+                               *(f"digits-small_s{seed}" for seed in _SEEDS))}
 #: Models of the folded MAC engines (:mod:`hwgen.mac_config`), named as their designs.
 MAC_MODELS = {name: Path(__file__).parent / f"{name}.npz"
-              for name in ("bwnn-digits", "q8-digits", "q8-digits_3330", "pow2-digits",
-                           "fixed-digits-4", "fixed-digits-8", "fixed-digits-16")}
+              for name in ("bwnn-digits", *(f"bwnn-digits_s{seed}" for seed in _SEEDS),
+                           "q8-digits", "q8-digits_3330", "pow2-digits", "fixed-digits-4",
+                           "fixed-digits-8", "fixed-digits-16")}
 
 #: ``axbnn`` arguments that rebuild each shipped model (same hash; metadata such as the time
 #: taken differs), run from the project's root.
@@ -34,3 +39,18 @@ RECIPES = {
        for name, bits in (("pow2-digits", 4), ("fixed-digits-4", 4), ("fixed-digits-8", 8),
                           ("fixed-digits-16", 16))},
 }
+RECIPES.update({
+    f"{name}_s{seed}": RECIPES[name].replace("--seed 0", f"--seed {seed}").replace(
+        f"/{name}.npz", f"/{name}_s{seed}.npz")
+    for name in ("digits-small", "bwnn-digits") for seed in _SEEDS})
+
+
+def seed_models(name):
+    """The shipped models trained as ``name`` was but from other seeds, for ensembles: ``name``
+    (seed 0), then ``<name>_s1``, ``<name>_s2``, ... as far as they are shipped; empty if
+    ``name`` is not shipped."""
+    shipped = SHIPPED_MODELS | MAC_MODELS
+    names = [name] if name in shipped else []
+    while names and f"{name}_s{len(names)}" in shipped:
+        names.append(f"{name}_s{len(names)}")
+    return tuple(names)

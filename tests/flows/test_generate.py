@@ -84,3 +84,12 @@ def test_unwritable_directory(tmp_path):
     with pytest.raises(InputError, match=r"^Output directory '.*file/sub' cannot be created: "
                                          r"'.*file' is not a directory$"):
         generate(parse_design("fa-exact"), blocker / "sub")
+
+
+def test_engine_manifest_expects_the_golden_models_accuracy(tmp_path):
+    """The family's own golden model gives the expected accuracy: the exact engine's is the
+    one training measured (a MAC engine is not run through the BNN model)."""
+    config = parse_design("bwnn-digits")
+    manifest = generate(config, tmp_path)
+    assert manifest["structure"]["expected_test_accuracy"] == pytest.approx(
+        config.model.metadata["test_accuracy"])

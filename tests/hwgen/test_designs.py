@@ -31,7 +31,7 @@ def test_names_map_to_parameters():
 
 @pytest.mark.parametrize("name, message", [
     ("mult8-3330", r"^Design must be a name starting with one of fa, popcount, xnorpop, mul8, "
-                   r"smul8, umul8, smmul8, add, bnn, bwnn, pow2, fixed, q8 \(see 'axbnn "
+                   r"smul8, umul8, smmul8, add, bnn, bwnn, pow2, fixed, q8, ens \(see 'axbnn "
                    r"presets'\) or a \.toml file, not 'mult8-3330'$"),
     ("popcount-64", r"^Design name must look like "
                     r"popcount-<N>-<fa>\[-c<k>\|-l<L>\]\[-<tree>\]\[-p<k>\] or "
@@ -77,7 +77,7 @@ def test_toml_weights_are_found_beside_the_toml_file(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("text, message", [
     ('family = "mul"\n', r"family must be one of fa, popcount, mul8, umul8, external, add, bnn, "
-                        r"mac, not 'mul'$"),
+                        r"mac, ensemble, not 'mul'$"),
     ('family = "add"\nwidth = 8\nbits = 3\n', r"add keys must be among width, kind, "
                                               r"approx_bits, not 'bits'$"),
     ('family = "add"\nwidth = "8"\n', r"Adder width must be an integer, not '8'$"),

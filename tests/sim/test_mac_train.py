@@ -50,8 +50,8 @@ def test_training_through_an_approximate_adder_reports_its_bit_exact_accuracy(tm
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", list(MAC_MODELS))
-def test_shipped_model_is_rebuilt_bit_for_bit_by_its_recipe(tmp_path, name):
+@pytest.mark.parametrize("name", sorted(MAC_MODELS))
+def test_shipped_model_is_rebuilt_bit_for_bit_by_its_recipe(name, tmp_path):
     arguments = shlex.split(RECIPES[name])
     arguments[arguments.index("-o") + 1] = str(tmp_path / "m.npz")
     assert main(arguments) == 0
