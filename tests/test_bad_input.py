@@ -270,6 +270,9 @@ CASES = [
                                            str(ROOT / "hwgen/models/fixed-digits-8.npz"), "-o",
                                            "{tmp}/out"], 2,
      "holds fixed8 weights, not the fixed4 weights this engine takes"),
+    ("predict a pow2 engine", ["predict", "pow2-digits-loa-4"], 2,
+     "pow2-digits-loa-4: predict models binary-weight engines (bwnn-...), not power_of_two "
+     "products"),
     ("train-mac fixed-8 at 4 bits", ["train-mac", "fixed-digits-8", "--activation-bits", "4",
                                      "-o", "{tmp}/m.npz"], 2,
      "Training: Fixed-point products of width 8 take activations of 8 bits, not 4"),
