@@ -213,6 +213,10 @@ class BNNConfig(_Design):
     FRONT_PLANS = ("maj_not-l1", "maj_not-c2", "maj_not-c3", "maj_not")
 
     @property
+    def front_plans(self):
+        return self.FRONT_PLANS
+
+    @property
     def plans(self):
         """What the front varies: the popcount plans."""
         return self.popcount

@@ -41,13 +41,16 @@ class MACEngine(DesignComponent):
         m = Module()
         config, model = self._config, self._config.model
         shifts = (*model.shifts, None)
+        scales = tuple(model.scale(index) for index in range(model.depth - 1)) + (None,)
         upstream, upstream_folds = wiring.flipped(self.i), None
         for index, layer_parts in enumerate(zip(
-                model.weights, config.initial_values, shifts, config.pe, config.simd,
+                model.weights, config.initial_values, shifts, scales, config.pe, config.simd,
                 config.chunk_width, config.adders, config.folds)):
-            weights, initial, shift, pe, simd, chunk_width, adder, folds = layer_parts
-            layer = MACLayer(weights=weights, initial=initial, shift=shift, pe=pe, simd=simd,
-                             bits=model.activation_bits, chunk_width=chunk_width, adder=adder,
+            weights, initial, shift, scale, pe, simd, chunk_width, adder, folds = layer_parts
+            layer = MACLayer(weights=weights, initial=initial, shift=shift, scale=scale,
+                             pe=pe, simd=simd,
+                             bits=model.activation_bits, unit=config.product_unit,
+                             chunk_width=chunk_width, adder=adder,
                              in_place=reads_in_place(upstream_folds, folds))
             upstream_folds = folds
             m.submodules[f"layer{index + 1}"] = layer

@@ -21,10 +21,12 @@ from threadpoolctl import threadpool_limits
 
 from ..hwgen.errors import InputError
 from ..hwgen.mac_model import MACModel
+from ..hwgen.product_unit import SignMagnitudeProduct
 
 from .adam import Adam
 from .checks import check_positive_int, is_positive_int
 from .mac_infer import layer_sums, requantise
+from .q8_model import train_q8_for
 
 __all__ = ["MACTrainOptions", "train_mac", "train_mac_for", "DEFAULT_HIDDEN"]
 
@@ -112,9 +114,9 @@ class _EngineSums:
         self.engine = engine
 
     def __call__(self, k, a, wb, bias):
-        initial = bias + (wb < 0).sum(axis=1)
-        return layer_sums(a, wb, initial, simd=self.engine.simd[k],
-                          adder=self.engine.adders[k])
+        unit = self.engine.product_unit
+        return layer_sums(a, wb, bias + unit.correction(wb), simd=self.engine.simd[k],
+                          adder=self.engine.adders[k], unit=unit)
 
 
 @threadpool_limits.wrap(limits=1)
@@ -184,7 +186,10 @@ def train_mac(dataset, options=MACTrainOptions(), *, engine=None, progress=None)
 
 def train_mac_for(engine, dataset, options=MACTrainOptions(), progress=None):
     """A model for ``engine``: trained exactly with ``options`` if its adder is exact, else
-    through its adder with the layers and activation bits of its model."""
+    through its adder with the layers and activation bits of its model; for a q8 engine, an
+    8-bit MLP trained and converted by :func:`sim.q8_model.train_q8_for`."""
+    if engine.product == SignMagnitudeProduct.kind:
+        return train_q8_for(engine, dataset, options, progress=progress)
     if engine.adder == "exact":
         return train_mac(dataset, options, progress=progress)
     model = engine.model

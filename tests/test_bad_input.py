@@ -146,6 +146,10 @@ CASES = [
      "'{tmp}/file' is not a directory"),
     ("front -o through a file", ["front", "bnn-digits", "-o", "{tmp}/file/f"], 2,
      "'{tmp}/file' is not a directory"),
+    ("engines of a unit", ["engines", "mul8-0000", "-o", "{tmp}/e"], 2,
+     "mul8-0000: engines tabulates whole engines; for arithmetic units use report"),
+    ("engines -o through a file", ["engines", "bwnn-digits", "-o", "{tmp}/file/e"], 2,
+     "'{tmp}/file' is not a directory"),
     ("build -o through a file", ["build", "fa-exact", "--board", "icebreaker", "-o",
                                  "{tmp}/file/b"], 2, "'{tmp}/file' is not a directory"),
     # Space files and clusters of 'axbnn explore': checked before anything runs or is cached.
@@ -225,6 +229,23 @@ CASES = [
                                               "{tmp}/out"], 2,
      "bwnn-digits-loa-13: MAC adder loa-13: its approximate bits must be from 1 to below "
      "layer 1's 13-bit accumulator"),
+    ("q8 with an accumulator adder", ["generate", "q8-digits-loa-4", "-o", "{tmp}/out"], 2,
+     "q8-digits-loa-4: A q8 design takes a multiplier after its model (<dddd> for "
+     "smul8-<dddd>, or smmul8-<plan>), not the adder 'loa-4'"),
+    ("q8 engine on a bwnn model", ["generate", "q8-digits", "--weights",
+                                   str(ROOT / "hwgen/models/bwnn-digits.npz"), "-o",
+                                   "{tmp}/out"], 2,
+     "holds binary weights, not the sign_magnitude weights this engine takes"),
+    ("bwnn engine on a q8 model", ["generate", "bwnn-digits", "--weights",
+                                   str(ROOT / "hwgen/models/q8-digits.npz"), "-o",
+                                   "{tmp}/out"], 2,
+     "holds sign_magnitude weights, not the binary weights this engine takes"),
+    ("q8 engine on an MLP file", ["generate", "q8-digits", "--weights", "{tmp}/mlp_nan.npz",
+                                  "-o", "{tmp}/out"], 2,
+     "is not a MAC engine's model (it has no product: a BNN or MLP file?)"),
+    ("train-mac q8 with 4-bit activations", ["train-mac", "q8-digits", "-o", "{tmp}/m.npz"], 2,
+     "A q8 engine takes 7-bit activations and no shifted images (give --activation-bits 7, "
+     "no --shift)"),
     ("bwnn with a popcount plan", ["generate", "bwnn-digits", "--popcount", "maj_not", "-o",
                                    "{tmp}/out"], 2,
      "bwnn-digits takes no popcount option; its family's are pe, simd, weights"),
@@ -237,7 +258,7 @@ CASES = [
     ("predict bwnn with SIMD 16", ["predict", "bwnn-digits-loa-4", "--simd", "16"], 2,
      "bwnn-digits-loa-4-pe16x10-simd16x16: predict takes SIMD up to 8, not 16"),
     ("train-mac for a bnn engine", ["train-mac", "bnn-digits", "-o", "{tmp}/m.npz"], 2,
-     "bnn-digits: train-mac needs a MAC engine (bwnn-...)"),
+     "bnn-digits: train-mac needs a MAC engine (bwnn-..., q8-...)"),
     # Labels beyond the classes.
     ("test label no training label has", ["train", "--dataset", "{tmp}/test_label_unseen.npz",
                                           "-o", "{tmp}/m.npz"], 2,

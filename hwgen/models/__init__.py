@@ -12,7 +12,8 @@ __all__ = ["SHIPPED_MODELS", "MAC_MODELS", "RECIPES"]
 SHIPPED_MODELS = {name: Path(__file__).parent / f"{name}.npz"
                   for name in ("digits", "digits-small")}
 #: Models of the folded MAC engines (:mod:`hwgen.mac_config`), named as their designs.
-MAC_MODELS = {name: Path(__file__).parent / f"{name}.npz" for name in ("bwnn-digits",)}
+MAC_MODELS = {name: Path(__file__).parent / f"{name}.npz"
+              for name in ("bwnn-digits", "q8-digits", "q8-digits_3330")}
 
 #: ``axbnn`` arguments that rebuild each shipped model (same hash; metadata such as the time
 #: taken differs), run from the project's root.
@@ -23,4 +24,8 @@ RECIPES = {
                     "--seed 0 -o hwgen/models/digits-small.npz",
     "bwnn-digits": "train-mac --hidden 64 --activation-bits 4 --epochs 60 --learning-rate 0.03 "
                    "--seed 0 -o hwgen/models/bwnn-digits.npz",
+    "q8-digits": "train-mac q8-digits --hidden 64 --activation-bits 7 --epochs 60 "
+                 "--learning-rate 0.003 --seed 0 -o hwgen/models/q8-digits.npz",
+    "q8-digits_3330": "train-mac q8-digits-3330 --hidden 64 --activation-bits 7 --epochs 60 "
+                      "--learning-rate 0.003 --seed 0 -o hwgen/models/q8-digits_3330.npz",
 }

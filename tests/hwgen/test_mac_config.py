@@ -2,7 +2,7 @@
 
 import pytest
 
-from axbnn.hwgen.designs import parse_design
+from axbnn.hwgen.designs import design_from_dict, parse_design
 from axbnn.hwgen.errors import DesignError
 from axbnn.hwgen.mac_config import MACConfig
 from axbnn.hwgen.models import MAC_MODELS, SHIPPED_MODELS
@@ -43,3 +43,35 @@ def test_bad_configurations(change, message):
 def test_bad_adder_name():
     with pytest.raises(DesignError, match=r"^bwnn-digits-loa-13: MAC adder loa-13: its "):
         parse_design("bwnn-digits-loa-13")
+
+
+def test_q8_names_multipliers_and_plans():
+    config = parse_design("q8-digits-3330")
+    assert (config.product, config.multiplier, config.name) == ("sign_magnitude", "smul8-3330",
+                                                                "q8-digits-3330")
+    assert config.exact().name == "q8-digits" and config.exact().multiplier == "smul8-0000"
+    assert parse_design("q8-digits-smmul8-t5-orc7-or0630-nocomp").plans == (
+        "smmul8-t5-orc7-or0630-nocomp",)
+    assert config.with_plan("3333").name == "q8-digits-3333"
+    assert config.front_plans == MACConfig.FRONT_MULTIPLIERS
+    assert parse_design("bwnn-digits").front_plans == MACConfig.FRONT_PLANS
+    assert design_from_dict(config.to_dict()) == config
+    assert config.chunk_width == (16, 16) and config.pe == (4, 2)
+    with pytest.raises(ValueError, match=r"^A q8 plan must be a multiplier, <dddd> for "):
+        config.with_plan("loa-4")
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"adder": "loa-4"}, r"^MAC adder of sign_magnitude products must be exact \(their "
+                         r"accumulators are\), not 'loa-4'$"),
+    ({"multiplier": "mul8-3330"}, r"^MAC multiplier: A sign-magnitude product needs an 8x8 "),
+])
+def test_bad_q8_configurations(change, message):
+    with pytest.raises(ValueError, match=message):
+        parse_design("q8-digits").replace(**change)
+
+
+def test_a_binary_engine_takes_no_multiplier():
+    with pytest.raises(ValueError, match=r"^MAC multiplier applies to sign_magnitude products, "
+                                         r"not binary ones \('smul8-3330'\)$"):
+        parse_design("bwnn-digits").replace(multiplier="smul8-3330")

@@ -26,8 +26,8 @@ def test_pace_latency_and_results(design, layer, pe, simd, in_place):
     shift = model.shifts[index] if layer < model.depth else None
     bits = model.activation_bits
     unit = MACLayer(weights=weights, initial=initial, shift=shift, pe=pe, simd=simd, bits=bits,
-                    chunk_width=bits + 1 + (simd - 1).bit_length(), adder=adder,
-                    in_place=in_place)
+                    unit=config.product_unit, chunk_width=bits + 1 + (simd - 1).bit_length(),
+                    adder=adder, in_place=in_place)
     vectors = np.random.default_rng(layer).integers(0, 1 << bits, (VECTORS, weights.shape[1]))
     transfers, valids, payloads = run_paced(unit, vectors, width=bits)
 
@@ -37,7 +37,8 @@ def test_pace_latency_and_results(design, layer, pe, simd, in_place):
     # Read in place, a vector is taken with its last chunk; copied, with its first.
     assert transfers[0] == (unit.cycles_per_vector - 1 if in_place else 0)
     assert valids[0] == unit.cycles_per_vector + 3
-    sums = layer_sums(vectors, weights, initial, simd=simd, adder=adder)
+    sums = layer_sums(vectors, weights, initial, simd=simd, adder=adder,
+                      unit=config.product_unit)
     if shift is None:
         offset = 1 << (adder.width - 1)
         scores = [[int(score) for score in payload] for payload in payloads]

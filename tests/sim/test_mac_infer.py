@@ -48,8 +48,10 @@ def test_loa_accumulation_is_every_addition_in_order(digits):
     config = parse_design("bwnn-digits-loa-4")
     weights, initial, adder = config.model.weights[0], config.initial_values[0], config.adders[0]
     activations = config.model.binarize(digits.x_test[:3])
-    sums = layer_sums(activations, weights, initial, simd=1, adder=adder)
-    exact_sums = layer_sums(activations, weights, initial, simd=1, adder=adder.exact())
+    unit = config.product_unit
+    sums = layer_sums(activations, weights, initial, simd=1, adder=adder, unit=unit)
+    exact_sums = layer_sums(activations, weights, initial, simd=1, adder=adder.exact(),
+                            unit=unit)
     for sample in range(3):
         for neuron in range(0, 64, 7):
             total = int(initial[neuron])
