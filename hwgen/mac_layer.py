@@ -33,8 +33,8 @@ from amaranth.lib.wiring import In, Out
 
 from .adder import ApproxAdder
 from .families import family_of, load
-from .product_unit import ProductOps
 from .fold_sequencer import FoldSequencer
+from .product_unit import ProductOps
 
 __all__ = ["MACLayer"]
 
@@ -122,7 +122,7 @@ class MACLayer(wiring.Component):
             shape=unsigned(pe * simd * code_bits), depth=neuron_folds * synapse_folds,
             init=self._weight_words(), attrs={"ram_style": "block"})
         weight_read = weights.read_port()
-        m.d.comb += weight_read.en.eq(enable)
+        m.d.comb += [weight_read.en.eq(enable), weight_read.addr.eq(sequencer.address)]
         mask = (1 << width) - 1
         m.submodules.initial = initial = Memory(
             shape=data.ArrayLayout(width, pe), depth=neuron_folds,
@@ -130,8 +130,6 @@ class MACLayer(wiring.Component):
                   for row in self._initial.reshape(neuron_folds, pe)])
         initial_read = initial.read_port()
         m.d.comb += initial_read.en.eq(enable)
-
-        m.d.comb += weight_read.addr.eq(sequencer.address)
 
         # Read: the weights meet the chunk; each PE's product sum is registered.
         read = sequencer.follow(sequencer.issue, "read")
