@@ -9,8 +9,9 @@ changes the key, so an entry is never updated, only written once or ignored.
 
 Entries are JSON files ``<dir>/<2 hex>/<key>.json`` written by
 :func:`hwgen.files.write_atomically`: a process killed while writing leaves at most a hidden
-``.partial`` file, never a truncated entry; an entry that cannot be read or whose key does not
-match (a damaged disk, someone's editor) counts as missing and is computed again. Processes and
+``.partial`` file (removed by the next cache opened there an hour on), never a truncated
+entry; an entry that cannot be read or whose key does not match (a damaged disk, someone's
+editor) counts as missing and is computed again. Processes and
 machines may share a directory (``--cache DIR`` on a shared file system): two that compute the
 same key write the same answer, and the last rename wins whole.
 
@@ -22,6 +23,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import time
 from functools import cache
 from pathlib import Path
 
@@ -85,6 +87,10 @@ def versions(kind):
     return found
 
 
+#: How old a ``.partial`` file must be before the cache takes it for a killed writer's.
+STALE_SECONDS = 3600
+
+
 class ResultCache:
     """Results by key in ``directory`` (default :func:`default_cache_dir`), checked writable
     up front (:class:`hwgen.errors.InputError` naming it otherwise)."""
@@ -92,10 +98,27 @@ class ResultCache:
     def __init__(self, directory=None):
         self.directory = Path(directory) if directory is not None else default_cache_dir()
         check_output_dir(self.directory, what="Cache directory")
+        self._remove_stale_partials()
+
+    def _remove_stale_partials(self):
+        """Drop what killed writers left: ``.partial`` files older than :data:`STALE_SECONDS`
+        (a younger one may be another process's write in progress)."""
+        horizon = time.time() - STALE_SECONDS
+        for partial in self.directory.glob("*/.*.partial"):
+            try:
+                if partial.stat().st_mtime < horizon:
+                    partial.unlink()
+            except OSError:  # another process removed or renamed it first
+                pass
 
     def key(self, kind, config, *, target=None, **options):
         """The key of ``kind`` computed for ``config`` on ``target`` with ``options``."""
-        material = {"kind": kind, "config": config.to_dict(), "structure": config.structure,
+        described = config.to_dict()
+        if "weights" in described:
+            # A network file counts by its name (which names the design) and its hash (in
+            # ``structure``), not its directory: one tuned network saved under two ``-o``.
+            described["weights"] = Path(described["weights"]).name
+        material = {"kind": kind, "config": described, "structure": config.structure,
                     "target": target, "options": options, "versions": versions(kind)}
         text = json.dumps(material, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()

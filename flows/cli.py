@@ -161,6 +161,8 @@ def _train_mac(args):
             f"images)")
     if "engine_test_accuracy" in model.metadata:
         line += f"; on {engine.name} (bit-exact) {model.metadata['engine_test_accuracy']:.2%}"
+    if "mlp_test_accuracy" in model.metadata:
+        line += f"; the 8-bit MLP it was converted from {model.metadata['mlp_test_accuracy']:.2%}"
     print(line)
 
 
@@ -283,6 +285,17 @@ def _report(args):
     make_report(designs, args.target or ["ice40-up5k"], args.output, externals=externals,
                 cache_dir=args.cache, progress=logger.info)
     print(f"wrote {args.output}/report.json, report.md and pareto.png")
+
+
+def _engines(args):
+    from .engines import DEFAULT_ENGINES, DEFAULT_TARGETS, make_table
+
+    rows = make_table(args.designs or DEFAULT_ENGINES, args.target or DEFAULT_TARGETS,
+                      args.output, cache_dir=args.cache, progress=logger.info)
+    for row in rows:
+        fits = [target for target, figures in row["targets"].items() if figures["fits"]]
+        print(f"{row['design']:28s} {row['accuracy']:.2%}  fits {', '.join(fits) or 'nothing'}")
+    print(f"wrote {args.output}/engines.json and engines.md")
 
 
 _VERIFIED = {None: "", True: ", verified", False: ", MISMATCH"}
@@ -456,7 +469,9 @@ def _parser():
     verb = verbs.add_parser("train-mac", help="train a multi-bit network for a MAC engine "
                                               "(through its approximate accumulator, if any)")
     verb.add_argument("design", nargs="?", default="bwnn-digits", metavar="DESIGN",
-                      help="the engine to train for (default bwnn-digits: exact)")
+                      help="the engine to train for (default bwnn-digits: exact); a q8 engine "
+                           "gets an 8-bit MLP trained in float (--activation-bits 7), "
+                           "retrained through its multiplier and converted to integers")
     verb.add_argument("--dataset", default="digits", metavar="digits|idx:DIR|FILE.npz")
     verb.add_argument("--hidden", type=_int_list, default=MACTrainOptions.hidden,
                       metavar="N[,N...]", help="hidden layer sizes (default "
@@ -577,6 +592,16 @@ def _parser():
     _add_cache_option(verb)
     verb.set_defaults(run=_report)
 
+    verb = verbs.add_parser("engines", help="every engine's cost, speed and bit-exact accuracy "
+                                            "on every target in one table; what fits")
+    verb.add_argument("designs", nargs="*", metavar="DESIGN",
+                      help="engines (default: each shipped network, exact and approximate)")
+    verb.add_argument("--target", action="append", choices=TARGETS,
+                      help="repeatable (default ice40-up5k, ecp5-85k and asic)")
+    verb.add_argument("-o", "--output", required=True, metavar="DIR")
+    _add_cache_option(verb)
+    verb.set_defaults(run=_engines)
+
     verb = verbs.add_parser("front", help="the exact engine beside approximate ones of the same "
                                           "speed: synthesised, scored bit-exactly, verified")
     verb.add_argument("design", metavar="DESIGN", help="a bnn or MAC engine; its style and "
@@ -587,7 +612,8 @@ def _parser():
     verb.add_argument("--plan", action="append", metavar="PLAN",
                       help=f"approximate popcount plan or accumulator adder, repeatable "
                            f"(default for bnn {', '.join(DEFAULT_PLANS)}; for MAC engines "
-                           f"{', '.join(MACConfig.FRONT_PLANS)})")
+                           f"{', '.join(MACConfig.FRONT_PLANS)}; for q8 engines, multipliers "
+                           f"{', '.join(MACConfig.FRONT_MULTIPLIERS)})")
     verb.add_argument("--adapt", choices=ADAPTATIONS, default="tune",
                       help="the network of an approximate engine: as trained, thresholds "
                            "tuned to its bias (default), or trained through its trees")

@@ -32,6 +32,7 @@ each group of designs that compute the same function, the Pareto front marked.
 
 import itertools
 import json
+import logging
 import os
 import sys
 import time
@@ -48,6 +49,8 @@ from .cache import ResultCache, versions
 from .synth import TARGETS, cost_of
 
 __all__ = ["explore", "load_space", "RESULTS", "Point"]
+
+logger = logging.getLogger(__name__)
 
 RESULTS = "results.jsonl"
 _SPACE_KEYS = ("targets", "designs", "sweep")
@@ -360,9 +363,16 @@ class _Dask:
             self._cluster.close()
         return False
 
+    def say_if_idle(self):
+        """Tell why nothing moves on a cluster that has no workers (yet)."""
+        if not self._client.scheduler_info()["workers"]:
+            logger.info("The Dask scheduler has no workers yet: the points wait for one "
+                        "('dask worker ADDRESS' starts one)")
+
     def run(self, jobs):
         from dask.distributed import as_completed
 
+        self.say_if_idle()
         futures = {self._client.submit(run_job, job.kind, job.config.to_dict(), job.target,
                                        key=f"axbnn-{job.kind}-{job.key}", pure=True): job
                    for job in jobs}

@@ -26,6 +26,7 @@ from ..hwgen.files import refuse_links, write_atomically
 from ..sim.bnn_data import load_dataset
 from ..sim.bnn_train import TrainOptions
 from .cache import ResultCache
+from .engines import engine_accuracy
 from .synth import TARGETS, cost_of, synthesize_cached
 
 __all__ = ["make_front", "DEFAULT_PLANS", "ADAPTATIONS", "FRONT"]
@@ -67,10 +68,9 @@ def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=None,
     model was trained on; ``plans`` the family's ``FRONT_PLANS``. Syntheses come from and fill
     the result cache in ``cache_dir`` (:mod:`flows.cache`). Everything is checked before the
     first file is written."""
-    family = require(config, "front")
-    golden = load("sim", family.model)
+    require(config, "front")
     exact = config.exact()
-    plans = config.FRONT_PLANS if plans is None else plans
+    plans = config.front_plans if plans is None else plans
     for target in targets:
         if target not in TARGETS:
             raise InputError(f"Target must be one of {', '.join(TARGETS)}, not {target!r}")
@@ -102,13 +102,12 @@ def make_front(config, out_dir, *, targets=("ice40-up5k",), plans=None,
     for engine in engines:
         show(f"{engine.name}: adapt the network ({adaptation}), score the test split")
         built = _adapted(engine, dataset, adaptation, out_dir, epochs, progress)
-        bits = built.model.binarize(dataset.x_test)
-        accuracy = float((golden(built, bits)["labels"] == dataset.y_test).mean())
+        accuracy = engine_accuracy(built, dataset)
         verified = None
         if verify:
             from .bnn_verify import verify_bnn
 
-            show(f"{engine.name}: cocotb on {simulator} over {len(bits)} test images")
+            show(f"{engine.name}: cocotb on {simulator} over {len(dataset.y_test)} test images")
             verified = verify_bnn(built, simulator=simulator, dataset=dataset,
                                   build_dir=out_dir / "verify").ok
         for target in targets:

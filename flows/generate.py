@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from ..hwgen.errors import DataError, FlowError
-from ..hwgen.families import family_of, load, require
+from ..hwgen.families import require
 from ..hwgen.files import check_output_dir, write_atomically
 
 __all__ = ["generate", "tool_versions", "MANIFEST"]
@@ -33,15 +33,13 @@ def _no_expectations(config):
 def _engine_expectations(config):
     """The test accuracy the golden model expects of an engine, if its data set is at hand."""
     from ..sim.bnn_data import load_dataset
+    from .engines import engine_accuracy
 
-    model = config.model
     try:
-        dataset = load_dataset(model.metadata.get("dataset", "digits"))
+        dataset = load_dataset(config.model.metadata.get("dataset", "digits"))
     except DataError:
         return {}  # trained on a file that is not at hand: accuracy unknown
-    golden = load("sim", family_of(config).model)
-    labels = golden(config, model.binarize(dataset.x_test))["labels"]
-    return {"expected_test_accuracy": float((labels == dataset.y_test).mean())}
+    return {"expected_test_accuracy": engine_accuracy(config, dataset)}
 
 
 #: What the golden model predicts of a design, beyond its structure, by family interface.

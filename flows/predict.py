@@ -129,6 +129,9 @@ def predict_mlp(config, *, weights=None, dataset=None, check=False, draws=DEFAUL
 def predict_mac(config, *, dataset=None, check=False):
     """:func:`predict` for a MAC engine: its accuracy from the expected error of its
     accumulator adder (:func:`sim.mac_predict.predict_accuracy`), one deterministic pass."""
+    if config.product != "binary":  # the chain is driven by sums of activations' complements
+        raise DesignError(f"{config.name}: predict models binary-weight engines (bwnn-...), "
+                          f"not {config.product} products")
     data = load_dataset(dataset or config.model.metadata.get("dataset", "digits"))
     data.check_classes(config.model.n_classes, f"the model of {config.name}")
     activations = config.model.binarize(data.x_test)

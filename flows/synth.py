@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..hwgen.errors import FlowError, InputError
+from ..hwgen.errors import FlowError, InputError, PlacementError
 from ..hwgen.families import require
 from ..hwgen.files import check_output_dir, directory_atomically, write_atomically
 from .packing import unit_cells
@@ -137,7 +137,8 @@ def run_tool(tool, arguments, *, cwd, log, expected):
         reason = f"exited with {completed.returncode}" if completed.returncode else \
             f"left no {', '.join(missing)}"
         # The working directory is private and removed with the failure: name the log only.
-        raise FlowError(f"{tool} {reason}; last lines of {log}:\n{_log_tail(cwd / log)}")
+        failure = PlacementError if tool.startswith("nextpnr") else FlowError
+        raise failure(f"{tool} {reason}; last lines of {log}:\n{_log_tail(cwd / log)}")
     return seconds
 
 

@@ -213,6 +213,10 @@ class BNNConfig(_Design):
     FRONT_PLANS = ("maj_not-l1", "maj_not-c2", "maj_not-c3", "maj_not")
 
     @property
+    def front_plans(self):
+        return self.FRONT_PLANS
+
+    @property
     def plans(self):
         """What the front varies: the popcount plans."""
         return self.popcount
@@ -242,8 +246,8 @@ class BNNConfig(_Design):
 
     @property
     def latency(self):
-        """Cycles from the cycle an idle engine takes an image to the first with its result
-        valid: each layer's (a folded layer's folds plus :data:`FOLDED_REGISTERS` plus its
+        """Cycles from the first in which an idle engine is offered an image to the first with
+        its result valid: each layer's (a folded layer's folds plus :data:`FOLDED_REGISTERS` plus its
         tree's stages, an unrolled layer's tree stages plus its output register) and one for
         the argmax's register."""
         return 1 + sum(chunk.latency + (1 if style == "unrolled"

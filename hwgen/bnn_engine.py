@@ -15,17 +15,20 @@ from amaranth.lib.wiring import In, Out
 from .argmax import Argmax, result_layout
 from .bnn_config import BNNConfig
 from .component import DesignComponent
+from .fold_sequencer import reads_in_place
 from .mvtu import MVTU
 from .unrolled import UnrolledLayer
 
 __all__ = ["BNNEngine", "LAYER_STYLES"]
 
-#: The component of a layer of each style, from its weights, thresholds, folding and chunk
-#: popcount. An unrolled layer's folding is its whole size (the configuration fixed it).
+#: The component of a layer of each style, from its weights, thresholds, folding, chunk
+#: popcount and whether it reads its input in place. An unrolled layer's folding is its whole
+#: size (the configuration fixed it).
 LAYER_STYLES = {
-    "folded": lambda weights, thresholds, pe, simd, chunk: MVTU(
-        weights=weights, thresholds=thresholds, pe=pe, simd=simd, chunk=chunk),
-    "unrolled": lambda weights, thresholds, pe, simd, chunk: UnrolledLayer(
+    "folded": lambda weights, thresholds, pe, simd, chunk, in_place: MVTU(
+        weights=weights, thresholds=thresholds, pe=pe, simd=simd, chunk=chunk,
+        in_place=in_place),
+    "unrolled": lambda weights, thresholds, pe, simd, chunk, in_place: UnrolledLayer(
         weights=weights, thresholds=thresholds, chunk=chunk),
 }
 
@@ -45,10 +48,16 @@ class BNNEngine(DesignComponent):
         m = Module()
         config, model = self._config, self._config.model
         upstream = wiring.flipped(self.i)
-        for index, (weights, pe, simd, chunk, style) in enumerate(
-                zip(model.weights, config.pe, config.simd, config.chunks, config.style)):
+        upstream_folds = None  # an unrolled upstream has its next output ready
+        for index, (weights, pe, simd, chunk, style, folds) in enumerate(zip(
+                model.weights, config.pe, config.simd, config.chunks, config.style,
+                config.folds)):
             thresholds = model.thresholds[index] if index < len(model.thresholds) else None
-            layer = LAYER_STYLES[style](weights, thresholds, pe, simd, chunk)
+            # The first layer copies the image: the self-test and serial tops build their next
+            # image in the register they offer, while the engine works on this one.
+            layer = LAYER_STYLES[style](weights, thresholds, pe, simd, chunk,
+                                        index > 0 and reads_in_place(upstream_folds, folds))
+            upstream_folds = folds if style == "folded" else None
             m.submodules[f"layer{index + 1}"] = layer
             wiring.connect(m, upstream, layer.i)
             upstream = layer.o

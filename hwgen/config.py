@@ -22,7 +22,8 @@ __all__ = ["Port", "FullAdderConfig", "PopcountConfig", "MultiplierConfig", "Add
 
 ADDER_KINDS = ("ripple", "loa") + APPROXIMATE_FA_VARIANTS
 MAX_POPCOUNT_WIDTH = 4096
-MAX_ADDER_WIDTH = 32
+#: The fixed-digits-16 engine's accumulators take 39 bits; golden models compute in int64.
+MAX_ADDER_WIDTH = 48
 #: A popcount plan as named after the width: ``<fa>[-c<k>|-l<L>][-<tree>][-p<k>]``, or
 #: ``<counter>[-p<k>]`` for a first level of counters.
 POPCOUNT_PLAN = r"([a-z0-9_]+)(?:-c(\d+)|-l(\d+))?(?:-(chain|dadda|wallace))?(?:-p(\d+))?"

@@ -12,6 +12,8 @@ Names::
                                                      bnn-digits-maj_not-c3,
                                                      bnn-digits-small-unrolled
     bwnn-<model>[-exact|-<adder kind>-<k>]           bwnn-digits-loa-4 (a MAC engine)
+    pow2-<model>[-exact|-<adder kind>-<k>]           pow2-digits (weights 0, +-2**k)
+    fixed-<model>-<4|8|16>[-exact|-<adder kind>-<k>] fixed-digits-8 (fixed point)
 
 ``<tree>`` is ``chain``, ``wallace`` or ``dadda``; ``-p<k>`` registers every k tree levels.
 ``<counter>`` (``maj4``, ``sat4``) is a first level of approximate counters under exact carry-chain

@@ -1,8 +1,8 @@
 """An ensemble engine: one image stream broadcast to k member engines, their answers combined.
 
 The broadcast holds each image in a register with one pending bit per member; a member's
-``valid`` is its pending bit, cleared when it takes the image, and the next image is taken once
-every member has its copy. The members answer in image order, so their ``k``-th answers belong
+``valid`` is its pending bit, cleared when it takes the image, and the next image is taken as
+the last member takes its copy. The members answer in image order, so their ``k``-th answers belong
 to one image: the combiner waits until every member has one, forms each class's key (a vote
 or a sum of scores, :mod:`hwgen.ensemble_config`) into a register, and an
 :class:`~hwgen.argmax.Argmax` picks the class. Every ``valid`` is a register, and a stalled
@@ -47,13 +47,16 @@ class EnsembleEngine(DesignComponent):
 
         image = Signal(config.input_bits)
         pending = Signal(k)
-        m.d.comb += self.i.ready.eq(pending == 0)
-        with m.If(self.i.valid & self.i.ready):
-            m.d.sync += [image.eq(self.i.payload), pending.eq((1 << k) - 1)]
+        # The next image is taken in the cycle the last member takes this one, so that members
+        # that read their input in place lose no cycle to the broadcast.
+        m.d.comb += self.i.ready.eq(Cat(*(~pending[index] | engine.i.ready
+                                          for index, engine in enumerate(engines))).all())
         for index, engine in enumerate(engines):
             m.d.comb += [engine.i.valid.eq(pending[index]), engine.i.payload.eq(image)]
             with m.If(engine.i.ready & pending[index]):
                 m.d.sync += pending[index].eq(0)
+        with m.If(self.i.valid & self.i.ready):
+            m.d.sync += [image.eq(self.i.payload), pending.eq((1 << k) - 1)]
 
         keys = stream.Signature(data.ArrayLayout(config.score_width, classes)).create()
         enable, answered = Signal(), Signal()

@@ -6,7 +6,7 @@ Subclasses of :class:`InputError` are also ``ValueError``s, as a bad argument is
 """
 
 __all__ = ["AxbnnError", "InputError", "DesignError", "ModelError", "DataError", "MLPError",
-           "FlowError"]
+           "FlowError", "PlacementError"]
 
 
 class AxbnnError(Exception):
@@ -38,3 +38,7 @@ class MLPError(InputError):
 
 class FlowError(AxbnnError, RuntimeError):
     """A tool is missing or failed, or a flow's input is unusable; the message says which."""
+
+
+class PlacementError(FlowError):
+    """Place and route failed: the design does not fit the device or its router gave up."""

@@ -10,14 +10,14 @@ model's first- and last-layer weight ROMs (8 and 1.3 kbit) into LUTs on iCE40, w
 block RAM is what folding is for.
 
 The path is a pipeline, so that no cycle holds more than one of its slow steps: issue a ROM
-address; select the chunk and XNOR it with the ROM's word (registered); count (registered, after
-the tree's own ``chunk.latency`` stages); accumulate (registered); compare into the output
-register. A new input vector is taken in the cycle its first address is issued, while the
-previous vector's last chunks are still in the pipeline.
+address and select the input's chunk (:class:`~hwgen.fold_sequencer.FoldSequencer`: the input
+read in place and taken with its last chunk, or copied and taken with its first); XNOR the
+chunk with the ROM's word (registered); count (registered, after the tree's own
+``chunk.latency`` stages); accumulate (registered); compare into the output register.
 
 Throughput: one input vector every ``neuron_folds * synapse_folds`` cycles while the consumer
 keeps up. Latency: ``o.valid`` rises ``neuron_folds * synapse_folds + chunk.latency + 4``
-cycles after the cycle in which ``i`` transferred the vector (:attr:`MVTU.latency`).
+cycles after an idle layer is offered a vector (:attr:`MVTU.latency`).
 """
 
 import numpy as np
@@ -27,6 +27,7 @@ from amaranth.lib.memory import Memory
 from amaranth.lib.wiring import In, Out
 
 from .bnn_config import FOLDED_REGISTERS
+from .fold_sequencer import FoldSequencer
 from .popcount import Popcount
 
 __all__ = ["MVTU"]
@@ -35,9 +36,9 @@ __all__ = ["MVTU"]
 class MVTU(wiring.Component):
     """One layer of a binary MLP (see :mod:`hwgen.bnn_model` for the arithmetic).
 
-    The whole pipeline advances under one enable, ``~o.valid | o.ready`` (as in
-    :class:`~hwgen.unrolled.UnrolledLayer`): a stalled consumer holds every stage, so no vector
-    is lost, and ``o.valid``, a register, never depends on ``o.ready``.
+    The whole pipeline advances under one enable, which drops only while a neuron fold's
+    results would overwrite an output not yet taken, so no vector is lost; ``o.valid``, a
+    register, never depends on ``o.ready``.
 
     Parameters
     ----------
@@ -46,6 +47,9 @@ class MVTU(wiring.Component):
     pe, simd : neurons in parallel, input bits per cycle; they divide n_out and n_in
     chunk : the XNOR-popcount :class:`~hwgen.config.PopcountConfig` of ``simd`` inputs,
         pipelined or not
+    in_place : read the input vector from the held payload, taking it with the last chunk,
+        rather than copy it as the first chunk is issued
+        (:func:`~hwgen.fold_sequencer.reads_in_place`)
 
     Members
     -------
@@ -53,7 +57,7 @@ class MVTU(wiring.Component):
     o : Out(stream of n_out bits, or of an array of n_out scores)
     """
 
-    def __init__(self, *, weights, thresholds, pe, simd, chunk):
+    def __init__(self, *, weights, thresholds, pe, simd, chunk, in_place=True):
         n_out, n_in = weights.shape
         if n_out % pe or n_in % simd or chunk.width != simd or not chunk.xnor:
             raise ValueError(f"MVTU PE must divide {n_out}, SIMD {n_in}, and the popcount must "
@@ -61,6 +65,7 @@ class MVTU(wiring.Component):
                              f"{chunk.name}")
         self._weights, self._thresholds = weights, thresholds
         self._pe, self._simd, self._chunk = pe, simd, chunk
+        self._in_place = in_place
         self._folds = (n_out // pe, n_in // simd)
         self._accumulator = unsigned((self._folds[1] * ((1 << chunk.out_width) - 1))
                                      .bit_length())
@@ -75,7 +80,8 @@ class MVTU(wiring.Component):
 
     @property
     def latency(self):
-        """Cycles from the cycle an input vector transfers to the first with ``o.valid``."""
+        """Cycles from the first in which an idle layer is offered a vector to the first with
+        ``o.valid``."""
         return self.cycles_per_vector + self._chunk.latency + FOLDED_REGISTERS
 
     def _weight_words(self):
@@ -95,50 +101,19 @@ class MVTU(wiring.Component):
         m = Module()
         neuron_folds, synapse_folds = self._folds
         pe, simd = self._pe, self._simd
-        enable = Signal()
-        m.d.comb += enable.eq(~self.o.valid | self.o.ready)
+        sequencer = FoldSequencer(m, self.i, self.o, self._folds,
+                                  in_place=self._in_place)
+        enable, follow = sequencer.enable, sequencer.follow
 
         m.submodules.weights = weights = Memory(
             shape=unsigned(pe * simd), depth=neuron_folds * synapse_folds,
             init=self._weight_words(), attrs={"ram_style": "block"})
         weight_read = weights.read_port()
-        m.d.comb += weight_read.en.eq(enable)
-
-        # What a chunk carries down the pipeline beside its data.
-        control = data.StructLayout({"valid": 1, "nf": range(neuron_folds),
-                                     "sf": range(synapse_folds)})
-
-        def follow(previous, name, stages=1):
-            """``previous`` control, ``stages`` enabled registers later."""
-            for stage in range(stages):
-                staged = Signal(control, name=f"{name}{stage}" if stages > 1 else name)
-                with m.If(enable):
-                    m.d.sync += staged.eq(previous)
-                previous = staged
-            return previous
-
-        # Issue: the address of the next chunk. A vector is taken in the cycle its first
-        # chunk is issued; ``vector`` changes as the previous vector's last chunk is read.
-        vector = Signal(len(self.i.payload))
-        busy = Signal()  # between a vector's first and last chunk
-        nf, sf = Signal(range(neuron_folds)), Signal(range(synapse_folds))
-        issue = Signal(control)
-        m.d.comb += [self.i.ready.eq(enable & ~busy),
-                     issue.valid.eq(busy | self.i.valid), issue.nf.eq(nf), issue.sf.eq(sf),
-                     weight_read.addr.eq(nf * synapse_folds + sf)]
-        with m.If(enable & self.i.valid & ~busy):
-            m.d.sync += vector.eq(self.i.payload)
-        with m.If(enable & issue.valid):
-            last_chunk = (nf == neuron_folds - 1) & (sf == synapse_folds - 1)
-            m.d.sync += [busy.eq(~last_chunk), sf.eq(sf + 1)]
-            with m.If(sf == synapse_folds - 1):
-                m.d.sync += [sf.eq(0), nf.eq(nf + 1)]
-                with m.If(nf == neuron_folds - 1):
-                    m.d.sync += nf.eq(0)
+        m.d.comb += [weight_read.en.eq(enable), weight_read.addr.eq(sequencer.address)]
 
         # Read: the ROM's word meets the chunk; their XNOR is registered.
-        read = follow(issue, "read")
-        chunk = vector.word_select(read.sf, simd)
+        read = follow(sequencer.issue, "read")
+        chunk = sequencer.chunk(simd, read)
         agree = Signal(pe * simd)
         with m.If(enable):
             m.d.sync += agree.eq(~(weight_read.data ^ chunk.replicate(pe)))
@@ -157,6 +132,7 @@ class MVTU(wiring.Component):
             threshold_read = thresholds.read_port()
             m.d.comb += [threshold_read.addr.eq(summed.nf), threshold_read.en.eq(enable)]
 
+        results = []
         for p in range(pe):
             counter = Popcount(tree)
             m.submodules[f"pe{p}"] = EnableInserter(enable)(counter)
@@ -166,17 +142,8 @@ class MVTU(wiring.Component):
             with m.If(enable):
                 m.d.sync += [count.eq(counter.count),
                              accumulator.eq(Mux(summed.sf == 0, 0, accumulator) + count)]
-            if self._thresholds is None:
-                result = accumulator
-            else:
-                result = accumulator >= threshold_read.data[p]
-            with m.If(enable & compared.valid & (compared.sf == synapse_folds - 1)):
-                with m.Switch(compared.nf):
-                    for fold in range(neuron_folds):
-                        with m.Case(fold):
-                            m.d.sync += self.o.payload[fold * pe + p].eq(result)
+            results.append(accumulator if self._thresholds is None
+                           else accumulator >= threshold_read.data[p])
 
-        with m.If(enable):
-            m.d.sync += self.o.valid.eq(compared.valid & (compared.nf == neuron_folds - 1)
-                                        & (compared.sf == synapse_folds - 1))
+        sequencer.write(compared, results, lambda index: self.o.payload[index])
         return m

@@ -1,22 +1,41 @@
 """Bit-exact inference of a multi-bit network on the folded MAC engine of a :class:`MACConfig`.
 
 Follows the hardware's order of operations (:mod:`hwgen.mac_engine`): each PE forms the
-products of a SIMD-wide chunk as its product unit does (a binary weight's -1 makes the
-ones' complement ``~a = -a - 1``, the missing ones preloaded into the accumulator), sums the
+products of a SIMD-wide chunk as its product unit does (:mod:`hwgen.product_unit`, walked here
+with NumPy's operations; a binary weight's -1 makes the ones' complement ``~a = -a - 1``, the
+missing ones preloaded into the accumulator), sums the
 chunk exactly, and adds the sum to its ``width``-bit two's-complement accumulator through the
 layer's accumulator adder (:func:`sim.adder.add`, wrap included), starting from the neuron's
 initial value. Every approximate addition happens in the hardware's order, so every score,
 not just every class, agrees with the RTL.
 """
 
+import functools
+
 import numpy as np
 
 from ..hwgen.errors import InputError
+from ..hwgen.product_unit import ProductOps
 
 from .adder import add
+from .units import product_table
 
 __all__ = ["accumulate", "chunk_sums", "layer_sums", "requantise", "infer", "accuracy",
-           "to_signed"]
+           "to_signed", "NUMPY_OPS"]
+
+
+
+@functools.lru_cache(maxsize=8)
+def _product_table(multiplier):
+    return product_table(multiplier)
+
+
+#: The product units' operations on integer arrays (see :class:`ProductOps`); a multiplier's
+#: products are looked up in its 256x256 table, its golden model's every output.
+NUMPY_OPS = ProductOps(select=lambda condition, if_true, if_false:
+                       np.where(condition != 0, if_true, if_false),
+                       invert=np.invert, signed=lambda code, width: to_signed(code, width),
+                       multiply=lambda multiplier, a, b: _product_table(multiplier)[a, b])
 
 
 def to_signed(values, width):
@@ -33,18 +52,18 @@ def accumulate(total, value, adder):
                          approx_bits=adder.approx_bits), adder.width)
 
 
-def chunk_sums(activations, weights, simd):
-    """``(samples, n_out, synapse folds)``: each PE's exact sum of a chunk's encoded products."""
-    negative = weights < 0
-    products = np.where(negative[None], ~activations[:, None, :], activations[:, None, :])
+def chunk_sums(activations, weights, simd, unit):
+    """``(samples, n_out, synapse folds)``: each PE's exact sum of a chunk's products, formed
+    by product ``unit`` from the weights' codes."""
+    products = unit.form(NUMPY_OPS, activations[:, None, :], unit.codes(weights)[None])
     samples, (n_out, n_in) = activations.shape[0], weights.shape
     return products.reshape(samples, n_out, n_in // simd, simd).sum(axis=-1)
 
 
-def layer_sums(activations, weights, initial, *, simd, adder):
-    """Accumulators ``(samples, n_out)`` of one layer: ``initial`` then every chunk sum added
-    in order through ``adder``."""
-    sums = chunk_sums(np.asarray(activations, dtype=np.int64), weights, simd)
+def layer_sums(activations, weights, initial, *, simd, adder, unit):
+    """Accumulators ``(samples, n_out)`` of one layer: ``initial`` then every chunk sum (of
+    products by ``unit``) added in order through ``adder``."""
+    sums = chunk_sums(np.asarray(activations, dtype=np.int64), weights, simd, unit)
     total = np.broadcast_to(initial, sums.shape[:2])
     if adder.kind == "ripple":  # exact: the order does not matter
         return to_signed(total + sums.sum(axis=-1), adder.width)
@@ -53,8 +72,12 @@ def layer_sums(activations, weights, initial, *, simd, adder):
     return total
 
 
-def requantise(total, shift, bits):
-    """A hidden neuron's output: ``clip(total >> shift, 0, 2**bits - 1)``."""
+def requantise(total, shift, bits, scale=None):
+    """A hidden neuron's output: ``clip(total >> shift, 0, 2**bits - 1)``, or with an integer
+    ``scale`` the multiply-shift rounded half up, ``(total * scale + 2**(shift - 1)) >> shift``,
+    clipped alike."""
+    if scale is not None:
+        total = total * scale + ((1 << shift) >> 1)
     return np.clip(total >> shift, 0, (1 << bits) - 1)
 
 
@@ -70,11 +93,13 @@ def infer(config, activations):
     hidden = []
     for index, (weights, initial, simd, adder) in enumerate(
             zip(model.weights, config.initial_values, config.simd, config.adders)):
-        total = layer_sums(activations, weights, initial, simd=simd, adder=adder)
+        total = layer_sums(activations, weights, initial, simd=simd, adder=adder,
+                           unit=config.product_unit)
         if index == model.depth - 1:
             scores = total + (1 << (adder.width - 1))
             return {"scores": scores, "labels": np.argmax(scores, axis=1), "layers": hidden}
-        activations = requantise(total, model.shifts[index], model.activation_bits)
+        activations = requantise(total, model.shifts[index], model.activation_bits,
+                                 model.scale(index))
         hidden.append(activations)
 
 

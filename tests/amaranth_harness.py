@@ -49,13 +49,15 @@ def assert_matches_model(config, inputs):
 
 
 
-def bits_to_int(bits):
-    """A row of 0/1 values as the integer a stream payload of that many bits carries."""
-    return int(sum(int(bit) << index for index, bit in enumerate(bits)))
+def bits_to_int(bits, width=1):
+    """A row of 0/1 values (or of ``width``-bit values) as the integer a stream payload of
+    that many bits carries, the first lowest."""
+    return int(sum(int(bit) << (index * width) for index, bit in enumerate(bits)))
 
 
-def run_engine(engine, images, *, stall=0.0, seed=0):
-    """``(labels, scores, accept_cycles)`` of a streaming engine fed ``images``; the consumer
+def run_engine(engine, images, *, stall=0.0, seed=0, width=1):
+    """``(labels, scores, accept_cycles)`` of a streaming engine fed ``images`` (inputs of
+    ``width`` bits); the consumer
     drops ready with probability ``stall`` each cycle. Stops once every result is out, or after
     twice the engine's cycles per image (and some) per image, so a hung engine fails its test
     instead of hanging it."""
@@ -69,7 +71,7 @@ def run_engine(engine, images, *, stall=0.0, seed=0):
 
     async def producer(ctx):
         for image in images:
-            ctx.set(engine.i.payload, bits_to_int(image))
+            ctx.set(engine.i.payload, bits_to_int(image, width))
             ctx.set(engine.i.valid, 1)
             await ctx.tick().until(engine.i.ready)
             accepted.append(cycle[0])
@@ -94,9 +96,9 @@ def run_engine(engine, images, *, stall=0.0, seed=0):
     return labels, scores, accepted
 
 
-def run_paced(unit, vectors, *, limit=2000):
+def run_paced(unit, vectors, *, limit=2000, width=1):
     """``(transfer cycles, valid cycles, payloads)`` of a stream unit offered ``vectors`` (rows of
-    0/1) back to back with its output always taken: the unit's own pace and latency. Stops after
+    0/1, or of ``width``-bit values) back to back with its output always taken: the unit's own pace and latency. Stops after
     ``limit`` cycles, so a hung unit fails its test instead of hanging it."""
     transfers, valids, payloads = [], [], []
 
@@ -105,7 +107,7 @@ def run_paced(unit, vectors, *, limit=2000):
         cycle = sent = 0
         while len(valids) < len(vectors) and cycle < limit:
             ctx.set(unit.i.valid, sent < len(vectors))
-            ctx.set(unit.i.payload, bits_to_int(vectors[min(sent, len(vectors) - 1)]))
+            ctx.set(unit.i.payload, bits_to_int(vectors[min(sent, len(vectors) - 1)], width))
             *_, ready, valid, payload = await ctx.tick().sample(
                 unit.i.ready, unit.o.valid, unit.o.payload)
             if ready and sent < len(vectors):

@@ -17,7 +17,9 @@ SHIPPED_MODELS = {name: Path(__file__).parent / f"{name}.npz"
                                *(f"digits-small_s{seed}" for seed in _SEEDS))}
 #: Models of the folded MAC engines (:mod:`hwgen.mac_config`), named as their designs.
 MAC_MODELS = {name: Path(__file__).parent / f"{name}.npz"
-              for name in ("bwnn-digits", *(f"bwnn-digits_s{seed}" for seed in _SEEDS))}
+              for name in ("bwnn-digits", *(f"bwnn-digits_s{seed}" for seed in _SEEDS),
+                           "q8-digits", "q8-digits_3330", "pow2-digits", "fixed-digits-4",
+                           "fixed-digits-8", "fixed-digits-16")}
 
 #: ``axbnn`` arguments that rebuild each shipped model (same hash; metadata such as the time
 #: taken differs), run from the project's root.
@@ -28,6 +30,14 @@ RECIPES = {
                     "--seed 0 -o hwgen/models/digits-small.npz",
     "bwnn-digits": "train-mac --hidden 64 --activation-bits 4 --epochs 60 --learning-rate 0.03 "
                    "--seed 0 -o hwgen/models/bwnn-digits.npz",
+    "q8-digits": "train-mac q8-digits --hidden 64 --activation-bits 7 --epochs 60 "
+                 "--learning-rate 0.003 --seed 0 -o hwgen/models/q8-digits.npz",
+    "q8-digits_3330": "train-mac q8-digits-3330 --hidden 64 --activation-bits 7 --epochs 60 "
+                      "--learning-rate 0.003 --seed 0 -o hwgen/models/q8-digits_3330.npz",
+    **{name: f"train-mac {name} --hidden 64 --activation-bits {bits} --epochs 60 "
+             f"--learning-rate 0.03 --seed 0 -o hwgen/models/{name}.npz"
+       for name, bits in (("pow2-digits", 4), ("fixed-digits-4", 4), ("fixed-digits-8", 8),
+                          ("fixed-digits-16", 16))},
 }
 RECIPES.update({
     f"{name}_s{seed}": RECIPES[name].replace("--seed 0", f"--seed {seed}").replace(

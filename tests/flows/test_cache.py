@@ -52,6 +52,21 @@ def test_key_follows_what_decides_the_result(tmp_path):
     assert key not in others and len(others) == 4
 
 
+def test_a_network_file_counts_by_name_and_content_not_directory(tmp_path):
+    from dataclasses import replace
+
+    from axbnn.hwgen.mac_config import MACConfig
+
+    cache, model = ResultCache(tmp_path / "cache"), MACConfig().model
+    first, second, changed = (tmp_path / where / "tuned.npz" for where in "abc")
+    model.save(first)
+    model.save(second)
+    replace(model, biases=(model.biases[0] + 1, *model.biases[1:])).save(changed)
+    key = cache.key("synth", MACConfig(str(first)), target="asic")
+    assert cache.key("synth", MACConfig(str(second)), target="asic") == key
+    assert cache.key("synth", MACConfig(str(changed)), target="asic") != key
+
+
 def test_tool_and_generator_versions_are_in_the_key(tmp_path, monkeypatch):
     cache = ResultCache(tmp_path)
     config = parse_design("fa-exact")
@@ -121,3 +136,14 @@ def test_kill_9_while_writing_leaves_no_broken_entry(tmp_path):
     assert entries, "the writer stored nothing before it was killed"
     for entry in entries:
         assert cache.load(entry.stem) == {"blob": "x" * 200_000}
+
+
+def test_stale_partial_files_are_removed(tmp_path):
+    (tmp_path / "ab").mkdir()
+    stale, fresh = (tmp_path / "ab" / f".ab{n}.json.x.partial" for n in (12, 34))
+    stale.write_text("{")
+    fresh.write_text("{")
+    hour_ago = time.time() - cache_module.STALE_SECONDS - 1
+    os.utime(stale, (hour_ago, hour_ago))
+    ResultCache(tmp_path)
+    assert not stale.exists() and fresh.exists()  # the fresh one may be a write in progress

@@ -158,3 +158,16 @@ def test_engines_are_scored_by_bit_exact_accuracy(tmp_path, monkeypatch, digits)
                      (entry["cost"], entry["accuracy"]) for other in front)
         assert entry["on_front"] is not beaten
     assert {entry["on_front"] for entry in front} == {True, False}
+
+
+def test_a_cluster_without_workers_says_so(caplog):
+    class Idle:
+        def scheduler_info(self):
+            return {"workers": {}}
+
+    runner = object.__new__(explore_module._Dask)
+    runner._client = Idle()
+    with caplog.at_level("INFO", logger="axbnn"):
+        runner.say_if_idle()
+    assert caplog.messages == ["The Dask scheduler has no workers yet: the points wait for one "
+                               "('dask worker ADDRESS' starts one)"]

@@ -66,6 +66,18 @@ def test_manifest_ports_are_the_verilog_ports(design, tmp_path):
         assert f"  {port['direction']} {width}{name};" in verilog, name
 
 
+def test_engine_manifest_expects_its_familys_accuracy(tmp_path):
+    """A MAC engine's expected accuracy comes from its own golden model, not the BNN's."""
+    from axbnn.sim.bnn_data import load_dataset
+    from axbnn.sim.mac_infer import accuracy
+
+    config = parse_design("bwnn-digits")
+    digits = load_dataset("digits")
+    expected = accuracy(config, config.model.binarize(digits.x_test), digits.y_test)
+    manifest = generate(config, tmp_path)
+    assert manifest["structure"]["expected_test_accuracy"] == expected
+
+
 def test_unwritable_directory(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")

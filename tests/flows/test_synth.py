@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from axbnn.hwgen.errors import FlowError
+from axbnn.hwgen.errors import FlowError, PlacementError
 from axbnn.flows.synth import synthesize
 from axbnn.hwgen.designs import parse_design
 
@@ -69,7 +69,7 @@ def test_asic(tmp_path):
 @pytest.mark.tool("yosys")
 def test_failing_tool_leaves_no_report(tmp_path, monkeypatch):
     monkeypatch.setenv("NEXTPNR_ICE40", "false")  # exits 1 and writes nothing
-    with pytest.raises(FlowError, match=r"^nextpnr-ice40 exited with 1; last lines of "):
+    with pytest.raises(PlacementError, match=r"^nextpnr-ice40 exited with 1; last lines of "):
         synthesize(parse_design("fa-exact"), "ice40-up5k", tmp_path)
     assert not (tmp_path / "synth.json").exists()
 
@@ -89,8 +89,9 @@ def test_silent_tool_is_caught(tmp_path, monkeypatch):
 def test_missing_tool(tmp_path, monkeypatch):
     monkeypatch.setenv("NEXTPNR_ICE40", "no-such-nextpnr")
     with pytest.raises(FlowError, match=r"^nextpnr-ice40: NEXTPNR_ICE40='no-such-nextpnr' is not "
-                                        r"an executable on PATH$"):
+                                        r"an executable on PATH$") as raised:
         synthesize(parse_design("fa-exact"), "ice40-up5k", tmp_path)
+    assert not isinstance(raised.value, PlacementError)  # a missing tool is not a misfit
 
 
 def test_unknown_target(tmp_path):

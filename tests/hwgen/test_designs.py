@@ -31,8 +31,8 @@ def test_names_map_to_parameters():
 
 @pytest.mark.parametrize("name, message", [
     ("mult8-3330", r"^Design must be a name starting with one of fa, popcount, xnorpop, mul8, "
-                   r"smul8, umul8, smmul8, add, bnn, bwnn, ens \(see 'axbnn presets'\) or a \.toml "
-                   r"file, not 'mult8-3330'$"),
+                   r"smul8, umul8, smmul8, add, bnn, bwnn, pow2, fixed, q8, ens \(see 'axbnn "
+                   r"presets'\) or a \.toml file, not 'mult8-3330'$"),
     ("popcount-64", r"^Design name must look like "
                     r"popcount-<N>-<fa>\[-c<k>\|-l<L>\]\[-<tree>\]\[-p<k>\] or "
                     r"<counter>\[-p<k>\], not 'popcount-64'$"),

@@ -21,15 +21,20 @@ def _plain(model, activations):
     return activations @ model.weights[-1].T + model.biases[-1]
 
 
-def test_exact_engine_is_the_plain_network(digits):
-    config = parse_design("bwnn-digits")
+@pytest.mark.parametrize("design", ["bwnn-digits", "pow2-digits", "fixed-digits-4",
+                                    "fixed-digits-8", "fixed-digits-16"])
+def test_exact_engine_is_the_plain_network(digits, design):
+    """Every product unit's lanes, corrections and accumulators give the plain integer network;
+    on digits (features 0-16) an input's activation is ``x * 2**bits / 16``, clipped."""
+    config = parse_design(design)
     activations = config.model.binarize(digits.x_test)
     result = infer(config, activations)
     scores = _plain(config.model, activations)
     assert np.array_equal(result["scores"] - (1 << (config.score_width - 1)), scores)
     assert np.array_equal(result["labels"], np.argmax(scores, axis=1))
-    assert activations.max() == 15 and np.array_equal(activations,
-                                                      np.minimum(digits.x_test, 15))
+    bits = config.activation_bits
+    assert np.array_equal(activations, np.minimum(digits.x_test * (1 << bits - 4),
+                                                   (1 << bits) - 1))
 
 
 def _loa(a, b, width, k):
@@ -48,8 +53,10 @@ def test_loa_accumulation_is_every_addition_in_order(digits):
     config = parse_design("bwnn-digits-loa-4")
     weights, initial, adder = config.model.weights[0], config.initial_values[0], config.adders[0]
     activations = config.model.binarize(digits.x_test[:3])
-    sums = layer_sums(activations, weights, initial, simd=1, adder=adder)
-    exact_sums = layer_sums(activations, weights, initial, simd=1, adder=adder.exact())
+    unit = config.product_unit
+    sums = layer_sums(activations, weights, initial, simd=1, adder=adder, unit=unit)
+    exact_sums = layer_sums(activations, weights, initial, simd=1, adder=adder.exact(),
+                            unit=unit)
     for sample in range(3):
         for neuron in range(0, 64, 7):
             total = int(initial[neuron])

@@ -10,6 +10,7 @@ import pytest
 from axbnn.flows.cli import main
 from axbnn.hwgen.config import AdderConfig
 from axbnn.hwgen.designs import parse_design
+from axbnn.hwgen.product_unit import BinaryProduct
 from axbnn.sim.bnn_data import load_dataset
 from axbnn.sim.mac_infer import accuracy, layer_sums
 from axbnn.sim.mac_predict import (adder_tables, history_tables, layer_errors,
@@ -44,10 +45,10 @@ def test_exact_accumulators_and_a_short_layer_are_bit_exact(simd):
         adder = AdderConfig(12, kind, 3)
         exact, error = layer_errors(activations, weights, initial, simd=simd, adder=adder)
         assert np.array_equal(exact, layer_sums(activations, weights, initial, simd=simd,
-                                                adder=adder.exact()))
+                                                adder=adder.exact(), unit=BinaryProduct()))
         if simd == 1:  # four additions: all followed exactly from the initial value
-            assert np.array_equal(exact + error, layer_sums(activations, weights, initial,
-                                                            simd=1, adder=adder))
+            assert np.array_equal(exact + error, layer_sums(
+                activations, weights, initial, simd=1, adder=adder, unit=BinaryProduct()))
 
 
 def test_predicts_every_front_adder_within_a_point_of_bit_exact():

@@ -7,6 +7,7 @@ import pytest
 
 from axbnn.flows.cli import main
 from axbnn.hwgen.designs import parse_design
+from axbnn.hwgen.errors import InputError
 from axbnn.hwgen.mac_model import load_mac_model
 from axbnn.hwgen.models import MAC_MODELS, RECIPES
 from axbnn.sim.bnn_data import load_dataset
@@ -14,15 +15,26 @@ from axbnn.sim.mac_infer import accuracy
 from axbnn.sim.mac_train import MACTrainOptions, train_mac, train_mac_for
 
 
-def test_trained_accuracy_is_the_exported_engines(tmp_path):
+@pytest.mark.parametrize("design, product, bits, name", [
+    ("bwnn-digits", "binary", 4, "bwnn-small"),
+    ("pow2-digits", "power_of_two", 4, "pow2-small"),
+    ("fixed-digits-16", "fixed16", 16, "fixed-small-16")])
+def test_trained_accuracy_is_the_exported_engines(tmp_path, design, product, bits, name):
     dataset = load_dataset("digits")
-    model = train_mac(dataset, MACTrainOptions(hidden=(16,), epochs=2))
+    model = train_mac(dataset, MACTrainOptions(hidden=(16,), epochs=2, activation_bits=bits,
+                                               product=product))
     path = tmp_path / "small.npz"
     model.save(path)
-    config = parse_design("bwnn-digits").replace(weights=str(path))
-    assert config.name == "bwnn-small"
+    config = parse_design(design).replace(weights=str(path))
+    assert config.name == name and parse_design(name.replace("small", "digits")) is not None
     activations = model.binarize(dataset.x_test)
     assert accuracy(config, activations, dataset.y_test) == model.metadata["test_accuracy"]
+
+
+def test_a_fixed_engine_trains_only_at_its_width():
+    with pytest.raises(InputError, match=r"^Training: Fixed-point products of width 8 take "
+                                         r"activations of 8 bits, not 4$"):
+        train_mac_for(parse_design("fixed-digits-8"), load_dataset("digits"))
 
 
 def test_training_through_an_approximate_adder_reports_its_bit_exact_accuracy(tmp_path):
