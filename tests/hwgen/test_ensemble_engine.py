@@ -51,12 +51,13 @@ def test_matches_golden_model(small_members, combine, stall):
     assert sum(splits) >= 5  # three-way splits: member 0 breaks each tie
 
 
-def test_images_enter_at_the_members_pace(small_members):
-    config = EnsembleConfig("bwnn-digits", k=2, weights=small_members[:2], pe=10, simd=(8, 5))
+@pytest.mark.parametrize("simd, pace", [((8, 5), 8), ((64, 10), 1)])
+def test_images_enter_at_the_members_pace(small_members, simd, pace):
+    config = EnsembleConfig("bwnn-digits", k=2, weights=small_members[:2], pe=10, simd=simd)
     images = _as_bits(config.model.binarize(load_dataset().x_test[:6]), config.activation_bits)
     _, _, accepted = run_engine(EnsembleEngine(config), images)
-    assert config.cycles_per_image == 8
-    assert np.diff(accepted)[1:].tolist() == [config.cycles_per_image] * 4
+    assert config.cycles_per_image == pace
+    assert np.diff(accepted)[1:].tolist() == [pace] * 4
 
 
 def test_members_are_the_designs_engines():
