@@ -43,8 +43,7 @@ def test_matches_golden_model(small_members, combine, stall, simd):
     activations = config.model.binarize(load_dataset().x_test[:IMAGES])
     expected = infer(config, activations)
     labels, scores, _ = run_engine(EnsembleEngine(config),
-                                          _as_bits(activations, config.activation_bits),
-                                          stall=stall)
+                                   _as_bits(activations, config.activation_bits), stall=stall)
     np.testing.assert_array_equal(scores, expected["scores"])
     np.testing.assert_array_equal(labels, expected["labels"])
     members = np.stack([member["labels"] for member in expected["members"]], axis=1)
