@@ -24,7 +24,6 @@ accumulators are the exact ones plus their expected error, requantised into the 
 import numpy as np
 
 from ..hwgen.errors import InputError
-from ..hwgen.product_unit import BinaryProduct
 
 from .adder import add
 from .mac_infer import requantise
@@ -171,9 +170,6 @@ def layer_errors(activations, weights, initial, *, simd, adder):
 def predict_scores(config, activations):
     """``(samples, classes)`` expected class scores of the engine of ``config``."""
     model = config.model
-    if config.product != BinaryProduct.kind:  # its chunk sums are those of +-1 weights
-        raise InputError(f"{config.name}: predict models the accumulator adders of binary "
-                         f"weights, not {config.product} products")
     if max(config.simd) > MAX_PREDICT_SIMD:
         raise InputError(f"{config.name}: predict takes SIMD up to {MAX_PREDICT_SIMD}, "
                          f"not {max(config.simd)}")

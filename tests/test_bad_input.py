@@ -243,9 +243,6 @@ CASES = [
     ("q8 engine on an MLP file", ["generate", "q8-digits", "--weights", "{tmp}/mlp_nan.npz",
                                   "-o", "{tmp}/out"], 2,
      "is not a MAC engine's model (it has no product: a BNN or MLP file?)"),
-    ("predict a q8 engine", ["predict", "q8-digits-3330"], 2,
-     "q8-digits-3330: predict models the accumulator adders of binary weights, not "
-     "sign_magnitude products"),
     ("train-mac q8 with 4-bit activations", ["train-mac", "q8-digits", "-o", "{tmp}/m.npz"], 2,
      "A q8 engine takes 7-bit activations and no shifted images (give --activation-bits 7, "
      "no --shift)"),
