@@ -180,8 +180,9 @@ class EnsembleConfig(_Design):
 
     @property
     def cycles_per_image(self):
-        """The slowest member's; the broadcast takes an image every two cycles at most."""
-        return max(2, *(member.cycles_per_image for member in self.members))
+        """The slowest member's: the broadcast passes the next image on in the cycle the last
+        member takes this one."""
+        return max(member.cycles_per_image for member in self.members)
 
     @property
     def structure(self):

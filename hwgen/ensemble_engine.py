@@ -4,12 +4,15 @@ The broadcast holds each image in a register with one pending bit per member; a 
 ``valid`` is its pending bit, cleared when it takes the image, and the next image is taken as
 the last member takes its copy. The members answer in image order, so their ``k``-th answers belong
 to one image: the combiner waits until every member has one, forms each class's key (a vote
-or a sum of scores, :mod:`hwgen.ensemble_config`) into a register, and an
-:class:`~hwgen.argmax.Argmax` picks the class. Every ``valid`` is a register, and a stalled
-consumer holds the combiner, the members and the broadcast behind it without losing an image.
+or a sum of scores, :mod:`hwgen.ensemble_config`) into a register, and an argmax picks the
+class: scanning the keys one a cycle (:class:`~hwgen.serial_argmax.SerialArgmax`) when an image
+takes more cycles than there are classes, as the MAC engine's does, else all at once
+(:class:`~hwgen.argmax.Argmax`). Every ``valid`` is a register, and a stalled consumer holds
+the combiner, the members and the broadcast behind it without losing an image.
 
 Throughput: one image every :attr:`~hwgen.ensemble_config.EnsembleConfig.cycles_per_image`
-cycles. Latency: the slowest member's plus three cycles (broadcast, combiner, argmax).
+cycles. Latency: the slowest member's plus two cycles (broadcast, combiner) plus the argmax's
+(one cycle, or one per class when it scans).
 """
 
 from amaranth.hdl import Cat, Module, Signal
@@ -20,6 +23,7 @@ from .argmax import Argmax, result_layout
 from .component import DesignComponent
 from .ensemble_config import EnsembleConfig
 from .families import family_of, load
+from .serial_argmax import SerialArgmax
 
 __all__ = ["EnsembleEngine"]
 
@@ -69,7 +73,9 @@ class EnsembleEngine(DesignComponent):
             for label in range(classes):
                 m.d.sync += keys.payload[label].eq(self._key(engines, label))
 
-        m.submodules.argmax = argmax = Argmax(config.score_width, classes)
+        scan = classes < config.cycles_per_image  # SerialArgmax.cycles_per_vector
+        m.submodules.argmax = argmax = (SerialArgmax if scan else Argmax)(config.score_width,
+                                                                          classes)
         wiring.connect(m, keys, argmax.i)
         wiring.connect(m, argmax.o, wiring.flipped(self.o))
         return m

@@ -35,15 +35,15 @@ def _as_bits(activations, bits):
     return ((activations[:, :, None] >> np.arange(bits)) & 1).reshape(len(activations), -1)
 
 
-@pytest.mark.parametrize("combine, stall", [("vote", 0.3), ("sum", 0.5)])
-def test_matches_golden_model(small_members, combine, stall):
+# 16 cycles an image: the keys are scanned; 8: compared all at once.
+@pytest.mark.parametrize("combine, stall, simd", [("vote", 0.3, (4, 5)), ("sum", 0.5, (8, 5))])
+def test_matches_golden_model(small_members, combine, stall, simd):
     config = EnsembleConfig("bwnn-digits-loa-2", k=3, combine=combine, weights=small_members,
-                            pe=10, simd=(8, 5))
+                            pe=10, simd=simd)
     activations = config.model.binarize(load_dataset().x_test[:IMAGES])
     expected = infer(config, activations)
-    labels, scores, accepted = run_engine(EnsembleEngine(config),
-                                          _as_bits(activations, config.activation_bits),
-                                          stall=stall)
+    labels, scores, _ = run_engine(EnsembleEngine(config),
+                                   _as_bits(activations, config.activation_bits), stall=stall)
     np.testing.assert_array_equal(scores, expected["scores"])
     np.testing.assert_array_equal(labels, expected["labels"])
     members = np.stack([member["labels"] for member in expected["members"]], axis=1)
@@ -51,12 +51,13 @@ def test_matches_golden_model(small_members, combine, stall):
     assert sum(splits) >= 5  # three-way splits: member 0 breaks each tie
 
 
-def test_images_enter_at_the_members_pace(small_members):
-    config = EnsembleConfig("bwnn-digits", k=2, weights=small_members[:2], pe=10, simd=(8, 5))
+@pytest.mark.parametrize("simd, pace", [((4, 5), 16), ((8, 5), 8), ((64, 10), 1)])
+def test_images_enter_at_the_members_pace(small_members, simd, pace):
+    config = EnsembleConfig("bwnn-digits", k=2, weights=small_members[:2], pe=10, simd=simd)
     images = _as_bits(config.model.binarize(load_dataset().x_test[:6]), config.activation_bits)
     _, _, accepted = run_engine(EnsembleEngine(config), images)
-    assert config.cycles_per_image == 8
-    assert np.diff(accepted)[1:].tolist() == [config.cycles_per_image] * 4
+    assert config.cycles_per_image == pace
+    assert np.diff(accepted)[1:].tolist() == [pace] * 4
 
 
 def test_members_are_the_designs_engines():
