@@ -19,11 +19,11 @@ from amaranth.hdl import Cat, Module, Signal
 from amaranth.lib import data, stream, wiring
 from amaranth.lib.wiring import In, Out
 
-from .argmax import Argmax, result_layout
+from .argmax import result_layout
 from .component import DesignComponent
 from .ensemble_config import EnsembleConfig
 from .families import family_of, load
-from .serial_argmax import SerialArgmax
+from .serial_argmax import engine_argmax
 
 __all__ = ["EnsembleEngine"]
 
@@ -73,9 +73,8 @@ class EnsembleEngine(DesignComponent):
             for label in range(classes):
                 m.d.sync += keys.payload[label].eq(self._key(engines, label))
 
-        scan = classes < config.cycles_per_image  # SerialArgmax.cycles_per_vector
-        m.submodules.argmax = argmax = (SerialArgmax if scan else Argmax)(config.score_width,
-                                                                          classes)
+        m.submodules.argmax = argmax = engine_argmax(config.score_width, classes,
+                                                     config.cycles_per_image)
         wiring.connect(m, keys, argmax.i)
         wiring.connect(m, argmax.o, wiring.flipped(self.o))
         return m

@@ -15,12 +15,12 @@ from amaranth.hdl import Module
 from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
-from .argmax import Argmax, result_layout
+from .argmax import result_layout
 from .component import DesignComponent
 from .fold_sequencer import reads_in_place
 from .mac_config import MACConfig
 from .mac_layer import MACLayer
-from .serial_argmax import SerialArgmax
+from .serial_argmax import engine_argmax
 
 __all__ = ["MACEngine"]
 
@@ -55,9 +55,8 @@ class MACEngine(DesignComponent):
             m.submodules[f"layer{index + 1}"] = layer
             wiring.connect(m, upstream, layer.i)
             upstream = layer.o
-        scan = model.n_classes < config.cycles_per_image  # SerialArgmax.cycles_per_vector
-        m.submodules.argmax = argmax = (SerialArgmax if scan else Argmax)(config.score_width,
-                                                                          model.n_classes)
+        m.submodules.argmax = argmax = engine_argmax(config.score_width, model.n_classes,
+                                                     config.cycles_per_image)
         wiring.connect(m, upstream, argmax.i)
         wiring.connect(m, argmax.o, wiring.flipped(self.o))
         return m

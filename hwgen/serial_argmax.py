@@ -13,7 +13,7 @@ from amaranth.lib.wiring import In, Out
 
 from .argmax import result_layout
 
-__all__ = ["SerialArgmax"]
+__all__ = ["SerialArgmax", "engine_argmax"]
 
 
 class SerialArgmax(wiring.Component):
@@ -59,3 +59,12 @@ class SerialArgmax(wiring.Component):
         with m.If(self.o.valid & self.o.ready):
             m.d.sync += self.o.valid.eq(0)
         return m
+
+
+def engine_argmax(score_width, classes, cycles_per_image):
+    """An engine's last stage: the scan when it keeps up with an image every
+    ``cycles_per_image`` cycles (it takes ``classes + 1``), else every pair compared at once."""
+    from .argmax import Argmax
+
+    ranking = SerialArgmax if classes < cycles_per_image else Argmax
+    return ranking(score_width, classes)
