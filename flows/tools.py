@@ -9,6 +9,7 @@ import hashlib
 import importlib.metadata
 import os
 import shutil
+import sys
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -36,7 +37,9 @@ def resolve_tool(tool):
     """``(command, how it was chosen)`` for a tool of :data:`TOOLS`; a clear error if missing."""
     variable, default, package, _ = TOOLS[tool]
     command = os.environ.get(variable) or default
-    found = shutil.which(command)
+    # pip puts a default beside the interpreter: found when a venv's axbnn runs unactivated.
+    found = shutil.which(command) or (
+        None if variable in os.environ else shutil.which(default, path=Path(sys.executable).parent))
     if found is None:
         if variable in os.environ:
             raise FlowError(f"{tool}: {variable}={command!r} is not an executable on PATH")

