@@ -21,6 +21,8 @@ word adders, its mean error compensated (:mod:`hwgen.fa_variants`).
 A BNN engine's ``<style>`` is ``folded`` (the default) or ``unrolled``, its ``<plan>`` a popcount
 name after its width (``maj_not-c3``), each for every layer or one per layer joined by ``+``;
 ``<model>`` is a shipped model, ``digits`` or ``digits-small`` (:mod:`hwgen.models`).
+An engine folded otherwise than by default names its folding last (before an ensemble's
+``-sum``), one PE and one SIMD per layer: ``bnn-digits-small-pe2x2x1-simd16x16x16``.
 
 A TOML file holds one configuration as top-level keys: ``family`` (``fa``, ``popcount``,
 ``mul8``, ``add``, ``bnn``, ``mac``) and that family's fields, for example::
@@ -37,6 +39,7 @@ This module imports no Amaranth.
 """
 
 import dataclasses
+import re
 import tomllib
 from pathlib import Path
 
@@ -50,7 +53,23 @@ __all__ = ["DesignError", "parse_design", "design_from_dict", "config_class", "l
 PRESETS = tuple(name for family in FAMILIES.values() for name in family.presets)
 
 
+#: An engine name's folding when it is not the default, as engines name themselves: per layer
+#: PEs and SIMDs, ``-pe4x2-simd1x1`` (an ensemble's members' before its ``-sum``).
+_FOLDING = re.compile(r"-pe(\d+(?:x\d+)*)-simd(\d+(?:x\d+)*)(?=-|$)")
+
+
 def _from_name(name):
+    folding = _FOLDING.search(name)
+    if folding:
+        config = _from_name(name[:folding.start()] + name[folding.end():])
+        if not {"pe", "simd"} <= {field.name for field in dataclasses.fields(config)}:
+            raise DesignError(f"{name}: a folding (-pe<...>-simd<...>) names an engine's, and "
+                              f"{config.name} is a {config.family} design")
+        pe, simd = (tuple(map(int, value.split("x"))) for value in folding.groups())
+        try:
+            return config.replace(pe=pe, simd=simd)
+        except (TypeError, ValueError) as error:
+            raise DesignError(f"{name}: {error}") from None
     prefix = name.split("-", 1)[0]
     family = family_named(prefix)
     if family is None:

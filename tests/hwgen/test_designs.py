@@ -51,10 +51,26 @@ def test_names_map_to_parameters():
     ("umul8-t15", r"^umul8-t15: Multiplier truncate must be an integer from 0 to 14, not 15$"),
     ("umul8-add3", r"^umul8-add3: Multiplier full-adder variant must be one of"),
     ("add-8-loa-9", r"^add-8-loa-9: Adder approx_bits must be an integer from 1 to 8, not 9$"),
+    ("popcount-16-exact-pe2-simd2", r"^popcount-16-exact-pe2-simd2: a folding "
+                                    r"\(-pe<...>-simd<...>\) names an engine's, and "
+                                    r"popcount-16-exact is a popcount design$"),
+    ("bwnn-digits-pe3x2-simd1x1", r"^bwnn-digits-pe3x2-simd1x1: MAC PE of layer 1 must divide "
+                                  r"its 64 neurons, not 3$"),
 ])
 def test_bad_names(name, message):
     with pytest.raises(DesignError, match=message):
         parse_design(name)
+
+
+@pytest.mark.parametrize("design, pe, simd", [
+    ("bnn-digits-small", (2, 2, 1), (16, 16, 16)),
+    ("bwnn-digits-loa-4", (4, 2), (1, 1)),
+    ("ens3-bnn-digits-small", (2, 2, 1), (16, 16, 16)),
+    ("ens3-bnn-digits-small-sum", (2, 2, 1), (16, 16, 16)),  # -sum after the folding
+])
+def test_a_folded_engines_name_reads_back(design, pe, simd):
+    folded = parse_design(design).replace(pe=pe, simd=simd)
+    assert folded.name != design and parse_design(folded.name) == folded
 
 
 def test_toml(tmp_path):
