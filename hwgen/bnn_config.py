@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .bnn_model import ModelError, load_model
-from .config import PopcountConfig, _Design
+from .config import PopcountConfig, _Design, scans_scores
 from .models import SHIPPED_MODELS
 
 __all__ = ["BNNConfig", "SHIPPED_MODELS", "DEFAULT_WEIGHT_BITS", "MAX_DEFAULT_SIMD",
@@ -248,9 +248,10 @@ class BNNConfig(_Design):
     def latency(self):
         """Cycles from the first in which an idle engine is offered an image to the first with
         its result valid: each layer's (a folded layer's folds plus :data:`FOLDED_REGISTERS` plus its
-        tree's stages, an unrolled layer's tree stages plus its output register) and one for
-        the argmax's register."""
-        return 1 + sum(chunk.latency + (1 if style == "unrolled"
+        tree's stages, an unrolled layer's tree stages plus its output register) and the
+        argmax's: one cycle, or one a class where it scans the scores."""
+        classes = self.model.n_classes
+        return (classes if scans_scores(classes, self.cycles_per_image) else 1) + sum(chunk.latency + (1 if style == "unrolled"
                                         else neuron * synapse + FOLDED_REGISTERS)
                        for style, chunk, (neuron, synapse) in zip(self.style, self.chunks,
                                                                   self.folds))

@@ -9,14 +9,13 @@ image.
 """
 
 from amaranth.hdl import Module
-from amaranth.lib import stream, wiring
-from amaranth.lib.wiring import In, Out
+from amaranth.lib import wiring
 
-from .argmax import Argmax, result_layout
 from .bnn_config import BNNConfig
-from .component import DesignComponent
+from .component import StreamEngine
 from .fold_sequencer import reads_in_place
 from .mvtu import MVTU
+from .serial_argmax import engine_argmax
 from .unrolled import UnrolledLayer
 
 __all__ = ["BNNEngine", "LAYER_STYLES"]
@@ -33,16 +32,11 @@ LAYER_STYLES = {
 }
 
 
-class BNNEngine(DesignComponent):
+class BNNEngine(StreamEngine):
     """The engine of ``config``: images in on ``i`` (one bit per input), results out on ``o``
     (``label`` and the last layer's ``scores``)."""
 
     config_class = BNNConfig
-
-    def members(self, config):
-        return {"i": In(stream.Signature(config.model.layers[0])),
-                "o": Out(stream.Signature(result_layout(config.score_width,
-                                                        config.model.n_classes)))}
 
     def elaborate(self, platform):
         m = Module()
@@ -61,7 +55,8 @@ class BNNEngine(DesignComponent):
             m.submodules[f"layer{index + 1}"] = layer
             wiring.connect(m, upstream, layer.i)
             upstream = layer.o
-        m.submodules.argmax = argmax = Argmax(config.score_width, model.n_classes)
+        m.submodules.argmax = argmax = engine_argmax(config.score_width, model.n_classes,
+                                                     config.cycles_per_image)
         wiring.connect(m, upstream, argmax.i)
         wiring.connect(m, argmax.o, wiring.flipped(self.o))
         return m

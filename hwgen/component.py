@@ -7,10 +7,12 @@ signature, so the manifest names exactly the ports the Verilog has.
 """
 
 from amaranth.hdl import Shape, signed, unsigned
-from amaranth.lib import wiring
+from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
-__all__ = ["DesignComponent", "design_signature", "port_table"]
+from .argmax import result_layout
+
+__all__ = ["DesignComponent", "StreamEngine", "design_signature", "port_table"]
 
 
 def _shape(port):
@@ -67,3 +69,13 @@ class DesignComponent(wiring.Component):
     @property
     def config(self):
         return self._config
+
+
+class StreamEngine(DesignComponent):
+    """A network engine: images in on the stream ``i``, ``config.input_bits`` a beat; for each,
+    its class scores and label out on ``o``."""
+
+    def members(self, config):
+        return {"i": In(stream.Signature(config.input_bits)),
+                "o": Out(stream.Signature(result_layout(config.score_width,
+                                                        config.model.n_classes)))}

@@ -17,7 +17,7 @@ from .multiplier_plan import BLOCK_TYPES
 from .product_plan import PAIRS, build_product_plan
 
 __all__ = ["Port", "FullAdderConfig", "PopcountConfig", "MultiplierConfig", "AdderConfig",
-           "ProductMultiplierConfig", "PRODUCT_PLAN",
+           "ProductMultiplierConfig", "PRODUCT_PLAN", "scans_scores",
            "POPCOUNT_PLAN", "BLOCK_TYPES", "ADDER_KINDS", "MAX_POPCOUNT_WIDTH", "MAX_ADDER_WIDTH"]
 
 ADDER_KINDS = ("ripple", "loa") + APPROXIMATE_FA_VARIANTS
@@ -52,6 +52,14 @@ def _check_choice(name, value, choices):
     if value not in choices:
         allowed = ", ".join(choices)
         raise ValueError(f"{name} must be one of {allowed}, not {value!r}")
+
+
+def scans_scores(classes, cycles_per_image):
+    """Whether an engine ranks its ``classes`` scores one a cycle
+    (:class:`hwgen.serial_argmax.SerialArgmax`: one comparator, ``classes`` cycles of latency)
+    rather than all pairs at once: when that keeps up with an image every ``cycles_per_image``
+    cycles (it takes ``classes + 1``)."""
+    return classes < cycles_per_image
 
 
 class _Design:

@@ -17,10 +17,8 @@ cycles. Latency: the slowest member's plus two cycles (broadcast, combiner) plus
 
 from amaranth.hdl import Cat, Module, Signal
 from amaranth.lib import data, stream, wiring
-from amaranth.lib.wiring import In, Out
 
-from .argmax import result_layout
-from .component import DesignComponent
+from .component import StreamEngine
 from .ensemble_config import EnsembleConfig
 from .families import family_of, load
 from .serial_argmax import engine_argmax
@@ -28,16 +26,11 @@ from .serial_argmax import engine_argmax
 __all__ = ["EnsembleEngine"]
 
 
-class EnsembleEngine(DesignComponent):
+class EnsembleEngine(StreamEngine):
     """The ensemble of ``config``: images in on ``i`` (the members' image word), results out on
     ``o`` (``label`` and each class's key as ``scores``)."""
 
     config_class = EnsembleConfig
-
-    def members(self, config):
-        return {"i": In(stream.Signature(config.input_bits)),
-                "o": Out(stream.Signature(result_layout(config.score_width,
-                                                        config.model.n_classes)))}
 
     def elaborate(self, platform):
         m = Module()

@@ -12,11 +12,9 @@ layers, else compares them all at once (:class:`~hwgen.argmax.Argmax`).
 """
 
 from amaranth.hdl import Module
-from amaranth.lib import stream, wiring
-from amaranth.lib.wiring import In, Out
+from amaranth.lib import wiring
 
-from .argmax import result_layout
-from .component import DesignComponent
+from .component import StreamEngine
 from .fold_sequencer import reads_in_place
 from .mac_config import MACConfig
 from .mac_layer import MACLayer
@@ -25,17 +23,12 @@ from .serial_argmax import engine_argmax
 __all__ = ["MACEngine"]
 
 
-class MACEngine(DesignComponent):
+class MACEngine(StreamEngine):
     """The engine of ``config``: images in on ``i`` (``activation_bits`` per input, input 0 in
     the low bits), results out on ``o`` (``label`` and the last layer's offset-binary
     ``scores``)."""
 
     config_class = MACConfig
-
-    def members(self, config):
-        return {"i": In(stream.Signature(config.input_bits)),
-                "o": Out(stream.Signature(result_layout(config.score_width,
-                                                        config.model.n_classes)))}
 
     def elaborate(self, platform):
         m = Module()

@@ -12,6 +12,7 @@ from amaranth.lib import data, stream, wiring
 from amaranth.lib.wiring import In, Out
 
 from .argmax import result_layout
+from .config import scans_scores
 
 __all__ = ["SerialArgmax", "engine_argmax"]
 
@@ -62,9 +63,10 @@ class SerialArgmax(wiring.Component):
 
 
 def engine_argmax(score_width, classes, cycles_per_image):
-    """An engine's last stage: the scan when it keeps up with an image every
-    ``cycles_per_image`` cycles (it takes ``classes + 1``), else every pair compared at once."""
+    """An engine's last stage: the scan where it keeps up with an image every
+    ``cycles_per_image`` cycles (:func:`hwgen.config.scans_scores`), else every pair compared
+    at once."""
     from .argmax import Argmax
 
-    ranking = SerialArgmax if classes < cycles_per_image else Argmax
+    ranking = SerialArgmax if scans_scores(classes, cycles_per_image) else Argmax
     return ranking(score_width, classes)
