@@ -151,7 +151,8 @@ def _train_mac(args):
     require(engine, "train-mac")
     dataset = load_dataset(args.dataset)
     hidden = args.hidden if isinstance(args.hidden, tuple) else (args.hidden,)
-    options = MACTrainOptions(hidden=hidden, activation_bits=args.activation_bits,
+    options = MACTrainOptions(hidden=hidden,
+                              activation_bits=args.activation_bits or engine.activation_bits,
                               epochs=args.epochs, seed=args.seed,
                               learning_rate=args.learning_rate, shift=args.shift)
     model = train_mac_for(engine, dataset, options)
@@ -470,7 +471,7 @@ def _parser():
                                               "(through its approximate accumulator, if any)")
     verb.add_argument("design", nargs="?", default="bwnn-digits", metavar="DESIGN",
                       help="the engine to train for (default bwnn-digits: exact); a q8 engine "
-                           "gets an 8-bit MLP trained in float (--activation-bits 7), "
+                           "gets an 8-bit MLP trained in float, "
                            "retrained through its multiplier and converted to integers")
     verb.add_argument("--dataset", default="digits", metavar="digits|idx:DIR|FILE.npz")
     verb.add_argument("--hidden", type=_int_list, default=MACTrainOptions.hidden,
@@ -478,7 +479,8 @@ def _parser():
                                                f"{','.join(map(str, MACTrainOptions.hidden))}; "
                                                "an approximate engine's are its model's)")
     verb.add_argument("--activation-bits", type=_positive_int,
-                      default=MACTrainOptions.activation_bits)
+                      help="default: the engine's (its model's: 4 for bwnn-digits, 8 for "
+                           "fixed-digits-8, 7 for q8)")
     verb.add_argument("--shift", action="store_true",
                       help="augment: move training images by up to a pixel every epoch")
     verb.add_argument("--epochs", type=_positive_int, default=MACTrainOptions.epochs)

@@ -243,7 +243,8 @@ CASES = [
     ("q8 engine on an MLP file", ["generate", "q8-digits", "--weights", "{tmp}/mlp_nan.npz",
                                   "-o", "{tmp}/out"], 2,
      "is not a MAC engine's model (it has no product: a BNN or MLP file?)"),
-    ("train-mac q8 with 4-bit activations", ["train-mac", "q8-digits", "-o", "{tmp}/m.npz"], 2,
+    ("train-mac q8 with 4-bit activations", ["train-mac", "q8-digits", "--activation-bits", "4",
+                                             "-o", "{tmp}/m.npz"], 2,
      "A q8 engine takes 7-bit activations and no shifted images (give --activation-bits 7, "
      "no --shift)"),
     ("bwnn with a popcount plan", ["generate", "bwnn-digits", "--popcount", "maj_not", "-o",

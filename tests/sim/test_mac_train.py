@@ -37,6 +37,12 @@ def test_a_fixed_engine_trains_only_at_its_width():
         train_mac_for(parse_design("fixed-digits-8"), load_dataset("digits"))
 
 
+def test_train_mac_takes_the_engines_activation_bits_by_default(tmp_path, capsys):
+    assert main(["train-mac", "fixed-digits-8", "--hidden", "8", "--epochs", "1",
+                 "-o", str(tmp_path / "m.npz")]) == 0
+    assert load_mac_model(tmp_path / "m.npz").activation_bits == 8
+
+
 def test_training_through_an_approximate_adder_reports_its_bit_exact_accuracy(tmp_path):
     dataset = load_dataset("digits")
     engine = parse_design("bwnn-digits-maj_not-3")
