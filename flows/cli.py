@@ -263,7 +263,7 @@ def _synth(args):
 
     from .synth import synthesize
 
-    config = parse_design(args.design)
+    config = _bnn_options(args, parse_design(args.design))
     name = behavioural_name(config) if args.behavioural else config.name
     output = args.output or f"build/synth/{name}-{args.target}"
     report = synthesize(config, args.target, output, behavioural=args.behavioural,
@@ -574,6 +574,7 @@ def _parser():
                            "(a * b, a tree of +) mapped by Yosys alone")
     verb.add_argument("-o", "--output", metavar="DIR",
                       help="scripts, logs, netlists and reports (default build/synth/...)")
+    _add_bnn_options(verb)
     verb.set_defaults(run=_synth)
 
     verb = verbs.add_parser("report", help="area, speed and error of designs, with a Pareto plot")
