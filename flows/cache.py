@@ -116,8 +116,11 @@ class ResultCache:
         described = config.to_dict()
         if "weights" in described:
             # A network file counts by its name (which names the design) and its hash (in
-            # ``structure``), not its directory: one tuned network saved under two ``-o``.
-            described["weights"] = Path(described["weights"]).name
+            # ``structure``), not its directory: one tuned network saved under two ``-o``. An
+            # ensemble has one per member.
+            weights = described["weights"]
+            described["weights"] = ([Path(path).name for path in weights]
+                                    if isinstance(weights, list) else Path(weights).name)
         material = {"kind": kind, "config": described, "structure": config.structure,
                     "target": target, "options": options, "versions": versions(kind)}
         text = json.dumps(material, sort_keys=True, default=str)

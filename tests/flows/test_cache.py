@@ -67,6 +67,24 @@ def test_a_network_file_counts_by_name_and_content_not_directory(tmp_path):
     assert cache.key("synth", MACConfig(str(changed)), target="asic") != key
 
 
+def test_an_ensembles_networks_count_by_name_and_content(tmp_path):
+    import shutil
+
+    from axbnn.hwgen.models import SHIPPED_MODELS
+
+    cache, names = ResultCache(tmp_path / "cache"), ("digits-small", "digits-small_s1")
+    for where in "ab":
+        (tmp_path / where).mkdir()
+        for name in names:
+            shutil.copy(SHIPPED_MODELS[name], tmp_path / where / f"{name}.npz")
+    first, second = (parse_design("ens2-bnn-digits-small").replace(
+        weights=tuple(str(tmp_path / where / f"{name}.npz") for name in names))
+        for where in "ab")
+    key = cache.key("synth", first, target="asic")
+    assert cache.key("synth", second, target="asic") == key
+    assert cache.key("synth", first.replace(weights=first.weights[::-1]), target="asic") != key
+
+
 def test_tool_and_generator_versions_are_in_the_key(tmp_path, monkeypatch):
     cache = ResultCache(tmp_path)
     config = parse_design("fa-exact")
