@@ -7,14 +7,16 @@ test split, and each target's synthesis (:func:`flows.synth.synthesize_cached`, 
 and ``explore`` results are reused) gives logic cells or ASIC area, Fmax and images/s. A design
 that does not place on a target (too many cells, a region nextpnr cannot fill) is a row that
 says so with the tool's one-line reason, not a failed run: which engines fit a UP5K is one of
-the table's answers. Writes ``engines.json`` and ``engines.md``.
+the table's answers. Writes ``engines.json`` and ``engines.md``. A tool that fails (Yosys
+crashing on one design) leaves that cell empty with its line, and the run ends in that error
+once the table is written.
 """
 
 import json
 from pathlib import Path
 
 from ..hwgen.designs import parse_design
-from ..hwgen.errors import InputError, PlacementError
+from ..hwgen.errors import FlowError, InputError, PlacementError
 from ..hwgen.families import family_of, load, require
 from ..hwgen.files import check_output_dir, write_atomically
 from ..sim.bnn_data import load_dataset
@@ -71,6 +73,9 @@ def make_table(designs, targets, out_dir, *, cache_dir=None, progress=print):
             except PlacementError as error:
                 row["targets"][target] = {"fits": False, "error": _reason(error)}
                 continue
+            except FlowError as error:  # the tool failed: no answer, but the others stand
+                row["targets"][target] = {"fits": None, "error": _reason(error)}
+                continue
             key = cost_of(target)[0]
             row["targets"][target] = {"fits": True, key: figures[key],
                                       "fmax_mhz": figures.get("fmax_mhz"),
@@ -78,6 +83,11 @@ def make_table(designs, targets, out_dir, *, cache_dir=None, progress=print):
         rows.append(row)
     write_atomically(out_dir / "engines.json", json.dumps(rows, indent=2) + "\n")
     write_atomically(out_dir / "engines.md", to_markdown(rows, targets))
+    failed = [f"{row['design']} on {target}" for row in rows
+              for target, figures in row["targets"].items() if figures["fits"] is None]
+    if failed:
+        raise FlowError(f"synthesis failed for {', '.join(failed)} (the tool's line is in "
+                        f"{out_dir / 'engines.md'}; the other figures are there too)")
     return rows
 
 
@@ -88,6 +98,8 @@ def _reason(error):
 
 
 def _cells(figures, target):
+    if figures["fits"] is None:
+        return "synthesis failed"
     if not figures["fits"]:
         return "does not fit"
     key = cost_of(target)[0]
@@ -100,7 +112,7 @@ def to_markdown(rows, targets):
     header = " | ".join(f"{target} ({cost_of(target)[1]})" for target in targets)
     lines = ["# axbnn engines\n",
              "Accuracy is bit-exact over the test split; a target's cell gives its cost, Fmax "
-             "and images/s, or says the engine does not fit.\n",
+             "and images/s, or says the engine does not fit (or that the tool failed).\n",
              f"| design | accuracy | cycles/image | {header} |",
              "|---|---|---|" + "---|" * len(targets)]
     for row in rows:
@@ -110,6 +122,6 @@ def to_markdown(rows, targets):
     failures = [(row["design"], target, figures["error"]) for row in rows
                 for target, figures in row["targets"].items() if not figures["fits"]]
     if failures:
-        lines += ["", "Why a design does not fit:", ""]
+        lines += ["", "Why a design does not fit, or its synthesis failed:", ""]
         lines += [f"- {design} on {target}: {error}" for design, target, error in failures]
     return "\n".join(lines) + "\n"

@@ -42,12 +42,19 @@ def test_table_rows_and_misfits(tmp_path, fake_synthesis):
     assert "- bwnn-digits on ecp5-85k: ERROR: Failed to expand region" in table
 
 
-def test_a_failed_tool_is_not_a_misfit(tmp_path, monkeypatch):
-    def failing(*args):
-        raise FlowError("yosys exited with 1; last lines of x.rpt:\nERROR: out of memory")
+def test_a_failed_tool_is_not_a_misfit_and_spoils_no_other_cell(tmp_path, monkeypatch):
+    def failing_on_asic(config, target, cache, out_dir):
+        if target == "asic":
+            raise FlowError("yosys exited with 1; last lines of x.rpt:\nERROR: out of memory")
+        return {"lc": 2096}, False
 
-    monkeypatch.setattr(engines, "synthesize_cached", failing)
-    with pytest.raises(FlowError, match="^yosys exited with 1") as raised:
-        engines.make_table(["bwnn-digits"], ["asic"], tmp_path / "out", progress=print)
+    monkeypatch.setattr(engines, "synthesize_cached", failing_on_asic)
+    with pytest.raises(FlowError, match=r"^synthesis failed for bwnn-digits on asic \(the "
+                                        r"tool's line is in .*engines.md; the other") as raised:
+        engines.make_table(["bwnn-digits"], ["ice40-up5k", "asic"], tmp_path / "out",
+                           progress=print)
     assert not isinstance(raised.value, PlacementError)
-    assert not (tmp_path / "out" / "engines.json").exists()
+    [row] = json.loads((tmp_path / "out" / "engines.json").read_text())
+    assert row["targets"]["ice40-up5k"]["lc"] == 2096
+    assert row["targets"]["asic"] == {"fits": None, "error": "ERROR: out of memory"}
+    assert "| synthesis failed |" in (tmp_path / "out" / "engines.md").read_text()
