@@ -105,7 +105,7 @@ def _cells(figures, target):
     key = cost_of(target)[0]
     fmax, rate = figures.get("fmax_mhz"), figures.get("images_per_second")
     speed = f" at {fmax} MHz, {rate:,} img/s" if fmax and rate else ""
-    return f"{figures[key]:,}{speed}"
+    return f"{round(figures[key]):,}{speed}"  # NAND2 equivalents have fractions
 
 
 def to_markdown(rows, targets):
