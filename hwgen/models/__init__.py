@@ -1,7 +1,8 @@
 """Trained networks shipped with axbnn, and the one command that rebuilds each bit for bit.
 
 ``digits`` fills the folded UP5K engine (its weights fit the 120 kbit of block RAM); ``digits-small``
-is small enough to unroll on an ECP5-85k. Both read the digits data set through a thermometer
+is small enough to unroll on an ECP5-85k; ``digits-tiny`` (one hidden layer of 64) is the light
+member of ensembles. Both read the digits data set through a thermometer
 code of their input thresholds (see :mod:`hwgen.bnn_model`). ``<name>_s<seed>`` is ``<name>``'s
 recipe from another seed: the members of ensembles (:func:`seed_models`).
 """
@@ -13,8 +14,9 @@ __all__ = ["SHIPPED_MODELS", "MAC_MODELS", "RECIPES", "seed_models"]
 #: Seeds 1 to 4 of a model's recipe, for ensembles (:func:`seed_models`).
 _SEEDS = (1, 2, 3, 4)
 SHIPPED_MODELS = {name: Path(__file__).parent / f"{name}.npz"
-                  for name in ("digits", "digits-small",
-                               *(f"digits-small_s{seed}" for seed in _SEEDS))}
+                  for name in ("digits", "digits-small", "digits-tiny",
+                               *(f"{name}_s{seed}" for name in ("digits-small", "digits-tiny")
+                                 for seed in _SEEDS))}
 #: Models of the folded MAC engines (:mod:`hwgen.mac_config`), named as their designs.
 MAC_MODELS = {name: Path(__file__).parent / f"{name}.npz"
               for name in ("bwnn-digits", *(f"bwnn-digits_s{seed}" for seed in _SEEDS),
@@ -28,6 +30,8 @@ RECIPES = {
               "--seed 0 -o hwgen/models/digits.npz",
     "digits-small": "train --levels 2 --layers 128,128,64,10 --learning-rate 0.03 --epochs 60 "
                     "--seed 0 -o hwgen/models/digits-small.npz",
+    "digits-tiny": "train --levels 2 --layers 128,64,10 --learning-rate 0.03 --epochs 60 "
+                   "--seed 0 -o hwgen/models/digits-tiny.npz",
     "bwnn-digits": "train-mac --hidden 64 --activation-bits 4 --epochs 60 --learning-rate 0.03 "
                    "--seed 0 -o hwgen/models/bwnn-digits.npz",
     "q8-digits": "train-mac q8-digits --hidden 64 --activation-bits 7 --epochs 60 "
@@ -42,7 +46,7 @@ RECIPES = {
 RECIPES.update({
     f"{name}_s{seed}": RECIPES[name].replace("--seed 0", f"--seed {seed}").replace(
         f"/{name}.npz", f"/{name}_s{seed}.npz")
-    for name in ("digits-small", "bwnn-digits") for seed in _SEEDS})
+    for name in ("digits-small", "digits-tiny", "bwnn-digits") for seed in _SEEDS})
 
 
 def seed_models(name):
