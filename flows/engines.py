@@ -25,9 +25,15 @@ from .synth import FPGA_TARGETS, TARGETS, cost_of, synthesize_cached
 
 __all__ = ["DEFAULT_ENGINES", "DEFAULT_TARGETS", "engine_accuracy", "make_table"]
 
-#: Each shipped network's exact engine beside an approximate one (unrolled engines are left
-#: out: an ECP5-85k route of one took over an hour).
-DEFAULT_ENGINES = ("bnn-digits", "bnn-digits-maj4", "bwnn-digits", "bwnn-digits-loa-4")
+#: Every engine family on its shipped networks, exact beside approximate, and ensembles of
+#: light members (unrolled engines are left out: an ECP5-85k route of one took over an hour).
+DEFAULT_ENGINES = (
+    "bnn-digits", "bnn-digits-maj4", "bnn-digits-small",
+    "bwnn-digits", "bwnn-digits-loa-2", "bwnn-digits-loa-4",
+    "q8-digits", "q8-digits_3330-3330", "q8-digits-smmul8-t5-orc7-or0630-nocomp",
+    "pow2-digits", "fixed-digits-4", "fixed-digits-8", "fixed-digits-16",
+    "ens3-bnn-digits-small-pe2x2x1-simd16x16x16", "ens3-bnn-digits-tiny-sum",
+    "ens5-bnn-digits-tiny-sum")
 DEFAULT_TARGETS = ("ice40-up5k", "ecp5-85k", "asic")
 
 

@@ -3,7 +3,9 @@ import json
 import pytest
 
 from axbnn.flows import engines
+from axbnn.hwgen.designs import parse_design
 from axbnn.hwgen.errors import FlowError, PlacementError
+from axbnn.hwgen.families import require
 
 
 @pytest.fixture
@@ -58,3 +60,10 @@ def test_a_failed_tool_is_not_a_misfit_and_spoils_no_other_cell(tmp_path, monkey
     assert row["targets"]["ice40-up5k"]["lc"] == 2096
     assert row["targets"]["asic"] == {"fits": None, "error": "ERROR: out of memory"}
     assert "| synthesis failed |" in (tmp_path / "out" / "engines.md").read_text()
+
+
+@pytest.mark.parametrize("design", engines.DEFAULT_ENGINES)
+def test_default_engines_are_engines_named_canonically(design):
+    config = parse_design(design)
+    require(config, "engines")
+    assert config.name == design
