@@ -32,8 +32,7 @@ DEFAULT_ENGINES = (
     "bwnn-digits", "bwnn-digits-loa-2", "bwnn-digits-loa-4",
     "q8-digits", "q8-digits_3330-3330", "q8-digits-smmul8-t5-orc7-or0630-nocomp",
     "pow2-digits", "fixed-digits-4", "fixed-digits-8", "fixed-digits-16",
-    "ens3-bnn-digits-small-pe2x2x1-simd16x16x16", "ens3-bnn-digits-tiny-sum",
-    "ens5-bnn-digits-tiny-sum")
+    "ens3-bnn-digits-small-pe2x2x1-simd16x16x16", "ens3-bnn-digits-tiny-pe2x1-simd16x16-sum")
 DEFAULT_TARGETS = ("ice40-up5k", "ecp5-85k", "asic")
 
 
