@@ -32,3 +32,13 @@ def test_test_split_agrees_and_another_tie_rule_is_caught(tmp_path, monkeypatch)
     broken = verify_bnn(config, stall=0.3, seed=1, build_dir=tmp_path)
     assert broken.wrong_labels == decided_otherwise.sum() >= 1
     assert broken.wrong_scores == 360
+
+
+@pytest.mark.slow
+@pytest.mark.tool("verilator")
+def test_light_summing_ensemble_agrees_on_the_test_split(tmp_path):
+    """The folded ensemble of tiny members that beats fixed-digits-8 (README): summed keys."""
+    result = verify_bnn(parse_design("ens3-bnn-digits-tiny-pe2x1-simd16x16-sum"), stall=0.3,
+                        seed=2, build_dir=tmp_path)
+    assert result.ok and result.results == 360, result.mismatches
+    assert result.accuracy == pytest.approx(0.9056, abs=5e-5)
