@@ -50,10 +50,12 @@ class SignMagnitudeMultiplier8(DesignComponent):
 
     config_class = MultiplierConfig
     requires = {"signed": True}
+    #: The unsigned multiplier of the magnitudes, built from this configuration made unsigned.
+    core_class = ApproxMultiplier8
 
     def elaborate(self, platform):
         m = Module()
-        m.submodules.core = core = ApproxMultiplier8(self._config.replace(signed=False))
+        m.submodules.core = core = self.core_class(self._config.replace(signed=False))
         sign_a, magnitude_a = split_sign(self.a, _AMARANTH_OPS)
         sign_b, magnitude_b = split_sign(self.b, _AMARANTH_OPS)
         m.d.comb += [core.a.eq(magnitude_a), core.b.eq(magnitude_b),

@@ -9,8 +9,7 @@ from amaranth.hdl import Cat, Module, Signal
 
 from .component import DesignComponent
 from .config import ProductMultiplierConfig
-from .mul8 import _AMARANTH_OPS
-from .multiplier_plan import apply_sign, split_sign
+from .mul8 import SignMagnitudeMultiplier8
 from .popcount import build_tree
 from .product_plan import term_value
 
@@ -47,19 +46,10 @@ class ProductMultiplier8(DesignComponent):
         return m
 
 
-class SignMagnitudeProductMultiplier8(DesignComponent):
+class SignMagnitudeProductMultiplier8(SignMagnitudeMultiplier8):
     """Signed product of 8-bit sign-magnitude ``a`` and ``b`` (bit 7 the sign), as ``smul8``:
     the 7-bit magnitudes through :class:`ProductMultiplier8`, ``p`` the 16-bit two's
     complement of the signed product. Combinational."""
 
     config_class = ProductMultiplierConfig
-    requires = {"signed": True}
-
-    def elaborate(self, platform):
-        m = Module()
-        m.submodules.core = core = ProductMultiplier8(self._config.replace(signed=False))
-        sign_a, magnitude_a = split_sign(self.a, _AMARANTH_OPS)
-        sign_b, magnitude_b = split_sign(self.b, _AMARANTH_OPS)
-        m.d.comb += [core.a.eq(magnitude_a), core.b.eq(magnitude_b),
-                     self.p.eq(apply_sign(sign_a ^ sign_b, core.p, _AMARANTH_OPS))]
-        return m
+    core_class = ProductMultiplier8
