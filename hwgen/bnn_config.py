@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .bnn_model import ModelError, load_model
-from .config import PopcountConfig, _Design, scans_scores
+from .config import PopcountConfig, _Design, folding_suffix, scans_scores
 from .models import SHIPPED_MODELS
 
 __all__ = ["BNNConfig", "SHIPPED_MODELS", "DEFAULT_WEIGHT_BITS", "MAX_DEFAULT_SIMD",
@@ -203,7 +203,7 @@ class BNNConfig(_Design):
         if plans != {"exact"}:
             name += "-" + (self.popcount[0] if len(plans) == 1 else "+".join(self.popcount))
         if not self.is_default_folding:
-            name += f"-pe{'x'.join(map(str, self.pe))}-simd{'x'.join(map(str, self.simd))}"
+            name += folding_suffix(self.pe, self.simd)
         return name
 
     def exact(self):

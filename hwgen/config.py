@@ -17,7 +17,8 @@ from .multiplier_plan import BLOCK_TYPES
 from .product_plan import PAIRS, build_product_plan
 
 __all__ = ["Port", "FullAdderConfig", "PopcountConfig", "MultiplierConfig", "AdderConfig",
-           "ProductMultiplierConfig", "PRODUCT_PLAN", "scans_scores",
+           "ProductMultiplierConfig", "PRODUCT_PLAN", "scans_scores", "FOLDING_SUFFIX",
+           "folding_suffix",
            "POPCOUNT_PLAN", "BLOCK_TYPES", "ADDER_KINDS", "MAX_POPCOUNT_WIDTH", "MAX_ADDER_WIDTH"]
 
 ADDER_KINDS = ("ripple", "loa") + APPROXIMATE_FA_VARIANTS
@@ -52,6 +53,16 @@ def _check_choice(name, value, choices):
     if value not in choices:
         allowed = ", ".join(choices)
         raise ValueError(f"{name} must be one of {allowed}, not {value!r}")
+
+
+#: An engine name's folding when it is not the default, per layer PEs and SIMDs:
+#: ``-pe4x2-simd1x1`` (:func:`folding_suffix` writes it, :mod:`hwgen.designs` reads it).
+FOLDING_SUFFIX = re.compile(r"-pe(\d+(?:x\d+)*)-simd(\d+(?:x\d+)*)(?=-|$)")
+
+
+def folding_suffix(pe, simd):
+    """``-pe<p>x<p>...-simd<s>x<s>...``, the name of a folding (:data:`FOLDING_SUFFIX`)."""
+    return f"-pe{'x'.join(map(str, pe))}-simd{'x'.join(map(str, simd))}"
 
 
 def scans_scores(classes, cycles_per_image):

@@ -39,10 +39,10 @@ This module imports no Amaranth.
 """
 
 import dataclasses
-import re
 import tomllib
 from pathlib import Path
 
+from .config import FOLDING_SUFFIX
 from .errors import DesignError
 from .families import FAMILIES, family_named
 
@@ -53,13 +53,8 @@ __all__ = ["DesignError", "parse_design", "design_from_dict", "config_class", "l
 PRESETS = tuple(name for family in FAMILIES.values() for name in family.presets)
 
 
-#: An engine name's folding when it is not the default, as engines name themselves: per layer
-#: PEs and SIMDs, ``-pe4x2-simd1x1`` (an ensemble's members' before its ``-sum``).
-_FOLDING = re.compile(r"-pe(\d+(?:x\d+)*)-simd(\d+(?:x\d+)*)(?=-|$)")
-
-
 def _from_name(name):
-    folding = _FOLDING.search(name)
+    folding = FOLDING_SUFFIX.search(name)  # an ensemble's members' comes before its -sum
     if folding:
         config = _from_name(name[:folding.start()] + name[folding.end():])
         if not {"pe", "simd"} <= {field.name for field in dataclasses.fields(config)}:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .bnn_config import per_layer
-from .config import ADDER_KINDS, PRODUCT_PLAN, AdderConfig, _Design
+from .config import ADDER_KINDS, PRODUCT_PLAN, AdderConfig, _Design, folding_suffix
 from .errors import ModelError
 from .mac_model import load_mac_model
 from .models import MAC_MODELS
@@ -191,7 +191,7 @@ class MACConfig(_Design):
         defaults = tuple(_default_pe(n, self.product_unit.max_default_pe)
                          for n in self.model.layers[1:])
         if (self.pe, self.simd) != (defaults, (1,) * self.model.depth):
-            name += f"-pe{'x'.join(map(str, self.pe))}-simd{'x'.join(map(str, self.simd))}"
+            name += folding_suffix(self.pe, self.simd)
         return name
 
     def __eq__(self, other):
