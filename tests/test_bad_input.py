@@ -96,6 +96,13 @@ SPACES = {
 
 
 # (case, argv, exit status, the message the one line holds)
+def _engine_on(design, model, held, taken):
+    """The case of a MAC engine given a shipped model of another product."""
+    return (f"{design} on the {model} model",
+            ["generate", design, "--weights", str(ROOT / f"hwgen/models/{model}.npz"), "-o",
+             "{tmp}/out"], 2, f"holds {held} weights, not the {taken} weights this engine takes")
+
+
 CASES = [
     # Output locations, checked before any work: a file on the way, a file where a directory
     # or a directory where a file is wanted, a place nobody may write.
@@ -232,14 +239,8 @@ CASES = [
     ("q8 with an accumulator adder", ["generate", "q8-digits-loa-4", "-o", "{tmp}/out"], 2,
      "q8-digits-loa-4: A q8 design takes a multiplier after its model (<dddd> for "
      "smul8-<dddd>, or smmul8-<plan>), not the adder 'loa-4'"),
-    ("q8 engine on a bwnn model", ["generate", "q8-digits", "--weights",
-                                   str(ROOT / "hwgen/models/bwnn-digits.npz"), "-o",
-                                   "{tmp}/out"], 2,
-     "holds binary weights, not the sign_magnitude weights this engine takes"),
-    ("bwnn engine on a q8 model", ["generate", "bwnn-digits", "--weights",
-                                   str(ROOT / "hwgen/models/q8-digits.npz"), "-o",
-                                   "{tmp}/out"], 2,
-     "holds sign_magnitude weights, not the binary weights this engine takes"),
+    _engine_on("q8-digits", "bwnn-digits", "binary", "sign_magnitude"),
+    _engine_on("bwnn-digits", "q8-digits", "sign_magnitude", "binary"),
     ("q8 engine on an MLP file", ["generate", "q8-digits", "--weights", "{tmp}/mlp_nan.npz",
                                   "-o", "{tmp}/out"], 2,
      "is not a MAC engine's model (it has no product: a BNN or MLP file?)"),
@@ -263,14 +264,8 @@ CASES = [
     ("fixed engine of width 5", ["generate", "fixed-digits-5", "-o", "{tmp}/out"], 2,
      "Design name must look like fixed-<model>-<4|8|16>[-exact|-<adder kind>-<k>], not "
      "'fixed-digits-5'"),
-    ("pow2 engine on a bwnn model", ["generate", "pow2-digits", "--weights",
-                                     str(ROOT / "hwgen/models/bwnn-digits.npz"), "-o",
-                                     "{tmp}/out"], 2,
-     "holds binary weights, not the power_of_two weights this engine takes"),
-    ("fixed-4 engine on fixed-8 weights", ["generate", "fixed-digits-4", "--weights",
-                                           str(ROOT / "hwgen/models/fixed-digits-8.npz"), "-o",
-                                           "{tmp}/out"], 2,
-     "holds fixed8 weights, not the fixed4 weights this engine takes"),
+    _engine_on("pow2-digits", "bwnn-digits", "binary", "power_of_two"),
+    _engine_on("fixed-digits-4", "fixed-digits-8", "fixed8", "fixed4"),
     ("predict a pow2 engine", ["predict", "pow2-digits-loa-4"], 2,
      "pow2-digits-loa-4: predict models binary-weight engines (bwnn-...), not power_of_two "
      "products"),
